@@ -1,0 +1,41 @@
+# Two set-up commands on a fresh machine: `make demo` and `make test`.
+# torch is installed first, pinned, so that pip takes the local CPU build instead of CUDA wheels.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint format bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip setuptools wheel
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install "torch==2.13.0"
+	$(BIN)/pip install -e ".[train,dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/alignkit demo
+
+test: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: install
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: install
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info src/*.egg-info

@@ -1,0 +1,33 @@
+"""The `alignkit` command. Heavy libraries (polars, torch) are imported inside commands so
+that `alignkit --help` stays instant."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from alignkit.cli import data as data_cli
+
+app = typer.Typer(
+    name="alignkit",
+    help="Human feedback to aligned language models: collect, curate, train, evaluate.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(data_cli.app, name="data")
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit code 2."""
+    from alignkit.errors import AlignkitError
+
+    try:
+        app()
+    except AlignkitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,110 @@
+"""Records -> the canonical polars frame that validation, dedup, split and the writers share.
+
+The frame has one row per candidate record and `_row`, the index of the input row it came
+from. Texts are strings; when any record of the set is conversational, every text is a chat
+message list stored as JSON text (TRL needs one form per dataset), and `_len_<col>` holds the
+length of its content so validation does not parse JSON again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import polars as pl
+
+from alignkit.data.schema import (
+    JSON_COLUMNS,
+    PREFERENCE_COLUMNS,
+    TEXT_COLUMNS,
+    UNPAIRED_COLUMNS,
+    Feedback,
+    Kind,
+    PreferencePair,
+)
+
+_DTYPES: dict[str, Any] = {
+    "agreement": pl.Float64,
+    "tie": pl.Boolean,
+    "h_chosen": pl.Int8,
+    "h_rejected": pl.Int8,
+    "margin": pl.Float64,
+    "label": pl.Boolean,
+}
+# a plain-text turn becomes this role when the set has to be conversational
+_ROLE = {"prompt": "user", "chosen": "assistant", "rejected": "assistant", "completion": "assistant"}
+
+
+@dataclass
+class Canonical:
+    frame: pl.DataFrame
+    kind: Kind
+    conversational: bool
+
+    @property
+    def text_columns(self) -> tuple[str, ...]:
+        return TEXT_COLUMNS[self.kind]
+
+
+def content_text(value: Any) -> str:
+    """The words of a text: itself, or the contents of its messages joined by newlines."""
+    if isinstance(value, str):
+        return value
+    parts = []
+    for message in value:
+        content = message.get("content")
+        if isinstance(content, list):  # multimodal parts: keep the text ones
+            content = " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+        parts.append(content if isinstance(content, str) else "")
+    return "\n".join(parts)
+
+
+def _as_messages(value: Any, column: str) -> list:
+    return value if isinstance(value, list) else [{"role": _ROLE[column], "content": value}]
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else orjson.dumps(value).decode()
+
+
+def from_records(
+    records: Sequence[tuple[int, PreferencePair | Feedback]], kind: Kind
+) -> Canonical:
+    """Build the canonical frame from adapted records (the per-row path)."""
+    columns = PREFERENCE_COLUMNS if kind == "preference" else UNPAIRED_COLUMNS
+    texts = TEXT_COLUMNS[kind]
+    conversational = any(not isinstance(getattr(r, c), str) for _, r in records for c in texts)
+    data: dict[str, list] = {c: [] for c in ("_row", *columns)}
+    lengths: dict[str, list] = {c: [] for c in texts}
+    for row, record in records:
+        data["_row"].append(row)
+        for c in columns:
+            value = getattr(record, c)
+            if c in texts:
+                lengths[c].append(len(content_text(value).strip()))
+                if conversational:
+                    value = _json(_as_messages(value, c))
+            elif c in JSON_COLUMNS:
+                value = _json(value)
+            data[c].append(value)
+    schema = {c: _DTYPES.get(c, pl.String) for c in columns}
+    frame = pl.DataFrame(data, schema={"_row": pl.Int64, **schema}, strict=False)
+    if conversational:
+        frame = frame.with_columns(
+            pl.Series(f"_len_{c}", lengths[c], dtype=pl.Int64) for c in texts
+        )
+    return Canonical(frame, kind, conversational)
+
+
+def from_frame(frame: pl.DataFrame, kind: Kind) -> Canonical:
+    """Complete a frame from a vectorised adapter: row index and every canonical column."""
+    columns = PREFERENCE_COLUMNS if kind == "preference" else UNPAIRED_COLUMNS
+    missing = [
+        pl.lit(None, dtype=_DTYPES.get(c, pl.String)).alias(c)
+        for c in columns
+        if c not in frame.columns
+    ]
+    frame = frame.with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64), *missing)
+    return Canonical(frame.select("_row", *columns), kind, conversational=False)

@@ -1,0 +1,67 @@
+"""Small helpers shared by the format adapters."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from alignkit.data.schema import Drop
+
+
+def is_text(value: Any) -> bool:
+    """A usable text: a string, or a non-empty list of chat messages."""
+    if isinstance(value, str):
+        return True
+    return is_messages(value)
+
+
+def is_messages(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) > 0
+        and all(isinstance(m, dict) and "role" in m and "content" in m for m in value)
+    )
+
+
+def missing(value: Any) -> bool:
+    """None, NaN, or an empty string/list: the value is absent."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str | list | dict) and len(value) == 0
+
+
+def require_text(row: dict[str, Any], key: str) -> Any | Drop:
+    """row[key] if it is a text, else a Drop naming what is wrong with it."""
+    value = row.get(key)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return Drop(f"missing_{key}", f"no '{key}' value")
+    if missing(value):
+        return Drop(f"empty_{key}", f"'{key}' is empty")
+    if not is_text(value):
+        return Drop(f"bad_type_{key}", f"'{key}' is {type(value).__name__}, not text or messages")
+    return value
+
+
+def optional_flag(value: Any) -> int | None:
+    """A 0/1 factuality flag from bools, ints, floats or strings; None when absent/unreadable."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float) and value in (0, 1):
+        return int(value)
+    if isinstance(value, str) and value.strip().lower() in ("0", "1", "true", "false"):
+        return int(value.strip().lower() in ("1", "true"))
+    return None
+
+
+def optional_float(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) or math.isinf(out) else out

@@ -1,0 +1,159 @@
+"""The ingest pipeline: read -> adapt -> (anonymize) -> validate -> dedup -> split -> write.
+
+The CLI, the Python API and the server all call `ingest`. Every input row is accounted for:
+it is kept, or dropped with exactly one reason (dropped.jsonl lists them), and
+`kept + dropped == input rows + expanded` where `expanded` counts the extra pairs that a
+ranking row yields beyond its first.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from alignkit.data import report as rep
+from alignkit.data.adapt import Adapted, adapt_source
+from alignkit.data.dedup import contradictions, duplicate_mask
+from alignkit.data.formats import pick
+from alignkit.data.formats.base import AdaptContext
+from alignkit.data.readers import read_source
+from alignkit.data.schema import JSON_COLUMNS
+from alignkit.data.settings import IngestSettings
+from alignkit.data.split import SPLITS, assign
+from alignkit.data.validate import Rules, measure, reasons
+from alignkit.data.write import write_json, write_jsonl, write_split
+
+REPORT_NAME = "schema_report.json"
+VALID_SHARE_WARNING = 0.95
+
+
+def _context(s: IngestSettings) -> AdaptContext:
+    return AdaptContext(
+        source=s.source or s.input.name,
+        column_map=s.column_map,
+        label_values=s.label_values,
+        ranking_pairs=s.ranking_pairs,
+        as_messages=s.as_messages,
+        question=s.question,
+    )
+
+
+def _anonymize(adapted: Adapted, s: IngestSettings) -> dict:
+    from alignkit.data.anonymize import scrub_frame
+
+    c = adapted.canonical
+    result = scrub_frame(c.frame, c.text_columns, engine=s.anonymize_engine)
+    c.frame = result.frame
+    return {"engine": result.engine, "replaced": result.counts}
+
+
+def _write_dropped(dropped: pl.DataFrame, adapted: Adapted, path: Path, json_cols) -> None:
+    early = pl.DataFrame(
+        {
+            "_row": [r for r, _ in adapted.drops],
+            "reason": [d.reason for _, d in adapted.drops],
+            "detail": [d.detail for _, d in adapted.drops],
+        },
+        schema={"_row": pl.Int64, "reason": pl.String, "detail": pl.String},
+    )
+    late = dropped.select(pl.all().exclude("^_(len|tok)_.*$")).rename({"_reason": "reason"})
+    both = pl.concat([early, late], how="diagonal_relaxed").sort("_row", maintain_order=True)
+    write_jsonl(both.rename({"_row": "row"}), path, json_cols)
+
+
+def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
+    """Ingest one export into train/eval/test files and `schema_report.json`; returns the
+    report. Pass an IngestSettings, or its fields as keyword arguments."""
+    s = settings or IngestSettings(**kwargs)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
+    source = read_source(s.input)
+    lap("read")
+    ctx = _context(s)
+    fmt = pick(s.format, source.sample(), ctx)
+    adapted = adapt_source(source, fmt, ctx, s.aggregate, s.keep_ties)
+    c = adapted.canonical
+    lap("adapt")
+    anonymized = _anonymize(adapted, s) if s.anonymize else None
+    lap("anonymize")
+    rules = Rules(s.min_prompt_toks, s.max_prompt_toks, s.max_response_toks, s.tokenizer)
+    frame = measure(c, rules)
+    frame = frame.with_columns(reasons(c, frame, rules).alias("_reason"))
+    valid = frame["_reason"].is_null()
+    dup = duplicate_mask(frame, valid, s.dedup_by, c.kind)
+    frame = frame.with_columns(
+        pl.when(dup).then(pl.lit("duplicate")).otherwise(pl.col("_reason")).alias("_reason")
+    )
+    lap("validate")
+    kept = frame.filter(pl.col("_reason").is_null())
+    kept = kept.with_columns(assign(kept["prompt"], s.ratios, s.shuffle_seed).alias("_split"))
+    lap("split")
+
+    public = [
+        col
+        for col in c.frame.columns
+        if not col.startswith("_") and (col in c.text_columns or kept[col].null_count() < kept.height)
+    ]
+    json_cols = [*JSON_COLUMNS, *(c.text_columns if c.conversational else ())]
+    ext = "parquet" if s.output_format == "parquet" else "jsonl"
+    files = {}
+    for split in SPLITS:
+        path = s.output / f"{split}.{ext}"
+        part = kept.filter(pl.col("_split") == split).select(public)
+        write_split(part, path, s.output_format, json_cols)
+        files[split] = str(path)
+    dropped = frame.filter(pl.col("_reason").is_not_null())
+    if s.write_dropped:
+        files["dropped"] = str(s.output / "dropped.jsonl")
+        _write_dropped(dropped, adapted, Path(files["dropped"]), json_cols)
+    lap("write")
+
+    reasons_all = [d.reason for _, d in adapted.drops] + dropped["_reason"].to_list()
+    candidates = source.n_rows + adapted.expanded
+    rows, prompts = rep.split_counts(kept)
+    warnings = list(source.notes)
+    share = kept.height / candidates if candidates else 0.0
+    if share < VALID_SHARE_WARNING:
+        warnings.append(f"only {share:.1%} of records are valid (kept); see dropped.jsonl")
+    unit = "tokens" if s.tokenizer else f"tokens (approx., chars/{4})"
+    report = {
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "input": {
+            "path": str(s.input),
+            "format": fmt.name,
+            "kind": c.kind,
+            "conversational": c.conversational,
+            "rows": source.n_rows,
+            "adapter": adapted.path,
+        },
+        "records": candidates,
+        "expanded": adapted.expanded,
+        "kept": kept.height,
+        "dropped_total": len(reasons_all),
+        "dropped": rep.reason_counts(reasons_all),
+        "valid_share": round(share, 4),
+        "splits": rows,
+        "split_prompts": prompts,
+        "columns": public,
+        "lengths": {"unit": unit, **rep.length_stats(kept, c.text_columns)},
+        "length_bias": rep.length_bias(kept) if c.kind == "preference" else None,
+        "contradictions": contradictions(kept) if c.kind == "preference" else None,
+        "agreement": adapted.agreement,
+        "anonymize": anonymized,
+        "warnings": warnings,
+        "files": files,
+        "settings": s.to_dict(),
+        "timings_s": timings,
+    }
+    write_json(report, s.output / REPORT_NAME)
+    return report

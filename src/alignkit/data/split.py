@@ -1,0 +1,67 @@
+"""Seeded train/eval/test splits grouped by prompt: no prompt appears in two splits.
+
+Each distinct prompt gets a key, xxh3_64(prompt, seed) (a fixed, documented hash, unlike
+polars' own, which may change between releases), and prompts are ordered by it; the
+first share goes to train, then eval, then test, with exact counts from the ratios. The order
+depends only on the prompt text and the seed, not on the input order, and adding data moves
+few existing prompts to another split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+import xxhash
+
+from alignkit.errors import AlignkitError
+
+SPLITS = ("train", "eval", "test")
+
+
+@dataclass(frozen=True)
+class SplitRatios:
+    train: float = 0.9
+    eval: float = 0.05
+    test: float = 0.05
+
+    def __post_init__(self) -> None:
+        values = (self.train, self.eval, self.test)
+        if any(v < 0 or v > 1 for v in values) or abs(sum(values) - 1.0) > 1e-6:
+            raise AlignkitError(
+                f"--train-ratio/--eval-ratio/--test-ratio must be in [0, 1] and sum to 1, "
+                f"got {self.train}, {self.eval}, {self.test}"
+            )
+
+
+def _counts(n: int, ratios: SplitRatios) -> tuple[int, int, int]:
+    """Exact counts; a split with a non-zero ratio gets at least one prompt when there are
+    enough prompts for every such split, so a small set still has an eval and a test split."""
+    eval_n, test_n = round(n * ratios.eval), round(n * ratios.test)
+    if n >= sum(r > 0 for r in (ratios.train, ratios.eval, ratios.test)):
+        eval_n, test_n = max(eval_n, int(ratios.eval > 0)), max(test_n, int(ratios.test > 0))
+    eval_n = min(eval_n, n)
+    test_n = min(test_n, n - eval_n)
+    if ratios.train == 0:  # rounding must not leave prompts to a split that asked for none
+        test_n = n - eval_n if ratios.test > 0 else 0
+        eval_n = n - test_n
+    return n - eval_n - test_n, eval_n, test_n
+
+
+def assign(prompts: pl.Series, ratios: SplitRatios, seed: int) -> pl.Series:
+    """The split name for every row, given the rows' prompts."""
+    unique = prompts.unique(maintain_order=True)
+    digest = xxhash.xxh3_64_intdigest
+    keys = np.fromiter(
+        (digest(p.encode("utf-8", "surrogatepass"), seed) for p in unique.to_list()),
+        dtype=np.uint64,
+        count=len(unique),
+    )
+    rank = np.empty(len(unique), dtype=np.int64)
+    rank[np.argsort(keys, kind="stable")] = np.arange(len(unique))
+    n_train, n_eval, _ = _counts(len(unique), ratios)
+    names = np.where(rank < n_train, "train", np.where(rank < n_train + n_eval, "eval", "test"))
+    lookup = pl.DataFrame({"prompt": unique, "_split": names.tolist()})
+    joined = prompts.to_frame("prompt").join(lookup, on="prompt", how="left", maintain_order="left")
+    return joined["_split"]

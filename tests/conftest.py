@@ -1,0 +1,29 @@
+"""Test isolation: alignkit's home, cache and data dirs point at a temp dir in every test, so
+no test reads or writes the user's real ~/.alignkit or ~/.cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory, monkeypatch):
+    root = tmp_path_factory.mktemp("alignkit-home")
+    monkeypatch.setenv("ALIGNKIT_HOME", str(root / "home"))
+    monkeypatch.setenv("ALIGNKIT_CACHE_DIR", str(root / "cache"))
+    monkeypatch.setenv("ALIGNKIT_DATA_DIR", str(root / "data"))
+    monkeypatch.setenv("HF_HOME", str(root / "hf"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data, the real preference files; tests that need it skip when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real data folder {SHARED_DATA} is absent")
+    return SHARED_DATA
