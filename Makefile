@@ -18,8 +18,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
+# Until the end-to-end demo lands, the main job is the ingest of a sample annotation export.
 demo: install
-	$(BIN)/alignkit demo
+	$(BIN)/alignkit data sample-export artifacts/demo/export.json
+	$(BIN)/alignkit data ingest --input artifacts/demo/export.json --output artifacts/demo/data
 
 test: install
 	$(BIN)/ruff check src tests bench

@@ -134,3 +134,18 @@ def stats(
     except orjson.JSONDecodeError as exc:
         raise AlignkitError(f"{path} is not valid JSON: {exc}") from None
     print_report(report, title=str(directory))
+
+
+@app.command("sample-export")
+def sample_export(
+    output: Annotated[Path, typer.Argument(help="Where to write the export (.json).")],
+    rows: Annotated[int, Opt(help="Number of records.")] = 300,
+    seed: Annotated[int, Opt(help="Random seed.")] = 0,
+) -> None:
+    """Write a sample annotation export in Argilla 2.x shape (three simulated annotators)."""
+    from alignkit.data.sample import write_sample_export
+
+    if rows < 1:
+        raise AlignkitError("--rows must be at least 1")
+    path = write_sample_export(output, rows, seed)
+    typer.echo(f"wrote {rows} records to {path}")

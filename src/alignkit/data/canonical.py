@@ -34,7 +34,12 @@ _DTYPES: dict[str, Any] = {
     "label": pl.Boolean,
 }
 # a plain-text turn becomes this role when the set has to be conversational
-_ROLE = {"prompt": "user", "chosen": "assistant", "rejected": "assistant", "completion": "assistant"}
+_ROLE = {
+    "prompt": "user",
+    "chosen": "assistant",
+    "rejected": "assistant",
+    "completion": "assistant",
+}
 
 
 @dataclass
@@ -69,9 +74,7 @@ def _json(value: Any) -> str | None:
     return None if value is None else orjson.dumps(value).decode()
 
 
-def from_records(
-    records: Sequence[tuple[int, PreferencePair | Feedback]], kind: Kind
-) -> Canonical:
+def from_records(records: Sequence[tuple[int, PreferencePair | Feedback]], kind: Kind) -> Canonical:
     """Build the canonical frame from adapted records (the per-row path)."""
     columns = PREFERENCE_COLUMNS if kind == "preference" else UNPAIRED_COLUMNS
     texts = TEXT_COLUMNS[kind]

@@ -44,7 +44,9 @@ def _repeats(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
     return out.scatter(shared.arg_true(), exact.to_series())
 
 
-def duplicate_mask(frame: pl.DataFrame, valid: pl.Series, dedup_by: DedupBy, kind: Kind) -> pl.Series:
+def duplicate_mask(
+    frame: pl.DataFrame, valid: pl.Series, dedup_by: DedupBy, kind: Kind
+) -> pl.Series:
     """True for valid rows that repeat an earlier valid row's key."""
     columns = key_columns(dedup_by, kind)
     out = pl.Series([False] * frame.height)

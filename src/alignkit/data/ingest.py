@@ -102,7 +102,8 @@ def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
     public = [
         col
         for col in c.frame.columns
-        if not col.startswith("_") and (col in c.text_columns or kept[col].null_count() < kept.height)
+        if not col.startswith("_")
+        and (col in c.text_columns or kept[col].null_count() < kept.height)
     ]
     json_cols = [*JSON_COLUMNS, *(c.text_columns if c.conversational else ())]
     ext = "parquet" if s.output_format == "parquet" else "jsonl"

@@ -42,6 +42,7 @@ def ranking_comparisons(
     if len(ranked) < 2:
         return []
     if mode == "best":
+
         def mean_rank(name: str) -> float:
             values = [r[name] for _, r in rankings if name in r]
             return sum(values) / len(values)

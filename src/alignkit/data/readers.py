@@ -97,17 +97,25 @@ def _read_saved_dataset(path: Path) -> Source:
     frames = [pl.from_arrow(part.with_format("arrow")[:]) for part in parts]
     source = Source(frame=pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame())
     if isinstance(loaded, datasets.DatasetDict):
-        source.notes.append("read splits " + ", ".join(f"{k} ({len(v)})" for k, v in loaded.items()))
+        source.notes.append(
+            "read splits " + ", ".join(f"{k} ({len(v)})" for k, v in loaded.items())
+        )
     return source
 
 
 def _read_jsonl(data: bytes | Path) -> Source:
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    # Arrow's reader, not polars': polars silently turns a column that mixes strings and
+    # lists into JSON text, while Arrow refuses, and the line-by-line path then keeps the
+    # true values. New keys in later rows are added as columns, never dropped.
+    options = pj.ReadOptions(block_size=32 << 20)
     try:
-        # infer the schema from every row: a key that appears late must not be silently lost
-        source = data if isinstance(data, Path) else io.BytesIO(data)
-        return Source(frame=pl.read_ndjson(source, infer_schema_length=None))
-    except Exception:  # noqa: BLE001 - malformed lines: fall back to one line at a time
-        pass
+        table = pj.read_json(data if isinstance(data, Path) else io.BytesIO(data), options)
+        return Source(frame=pl.from_arrow(table))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        pass  # malformed or mixed-type lines: read one line at a time
     if isinstance(data, Path):
         try:
             data = data.read_bytes()

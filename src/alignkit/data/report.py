@@ -45,8 +45,7 @@ def length_bias(frame: pl.DataFrame) -> dict:
 def split_counts(kept: pl.DataFrame) -> tuple[dict, dict]:
     rows = {s: int((kept["_split"] == s).sum()) for s in SPLITS}
     prompts = {
-        s: kept.filter(pl.col("_split") == s)["prompt"].n_unique() if rows[s] else 0
-        for s in SPLITS
+        s: kept.filter(pl.col("_split") == s)["prompt"].n_unique() if rows[s] else 0 for s in SPLITS
     }
     return rows, prompts
 

@@ -62,7 +62,9 @@ class IngestSettings:
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
-                raise AlignkitError(f"--{name.replace('_', '-')} must be one of {', '.join(allowed)}")
+                raise AlignkitError(
+                    f"--{name.replace('_', '-')} must be one of {', '.join(allowed)}"
+                )
         bad = {k: v for k, v in self.label_values.items() if v not in ("a", "b", "tie")}
         if bad:
             raise AlignkitError(f"--label-values must map to a, b or tie, got {bad}")

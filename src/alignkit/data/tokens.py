@@ -12,7 +12,9 @@ def load_tokenizer(name_or_path: str):
     try:
         from transformers import AutoTokenizer
     except ImportError:
-        raise AlignkitError("--tokenizer needs transformers: pip install 'alignkit[train]'") from None
+        raise AlignkitError(
+            "--tokenizer needs transformers: pip install 'alignkit[train]'"
+        ) from None
     try:
         return AutoTokenizer.from_pretrained(name_or_path, trust_remote_code=False)
     except (OSError, ValueError) as exc:

@@ -75,7 +75,9 @@ def reasons(canonical: Canonical, frame: pl.DataFrame, rules: Rules) -> pl.Expr:
     checks.append((pl.col("_tok_prompt") > rules.max_prompt_toks, "prompt_too_long"))
     responses = [c for c in canonical.text_columns if c != "prompt"]
     if rules.max_response_toks is not None:
-        too_long = pl.any_horizontal(pl.col(f"_tok_{c}") > rules.max_response_toks for c in responses)
+        too_long = pl.any_horizontal(
+            pl.col(f"_tok_{c}") > rules.max_response_toks for c in responses
+        )
         checks.append((too_long, "response_too_long"))
     if canonical.kind == "preference":
         same = pl.col("chosen").str.strip_chars() == pl.col("rejected").str.strip_chars()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from alignkit.data.formats.argilla1 import ARGILLA1
+from alignkit.data.formats.argilla2 import ARGILLA2
+from alignkit.data.formats.argilla2_flat import ARGILLA2_FLAT
 from alignkit.data.formats.base import AdaptContext, Format
 from alignkit.data.formats.columns import COLUMNS
 from alignkit.data.formats.hh_rlhf import HH_RLHF
@@ -16,6 +19,9 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         COLUMNS,
+        ARGILLA2,
+        ARGILLA2_FLAT,
+        ARGILLA1,
         HH_RLHF,
         LABELSTUDIO,
         SHAREGPT,
@@ -30,7 +36,9 @@ def pick(name: str, sample: list[dict[str, Any]], ctx: AdaptContext) -> Format:
     """The format named, or the first whose detector accepts the sample."""
     if name != "auto":
         if name not in FORMATS:
-            raise AlignkitError(f"unknown --format '{name}'; choose one of: auto, {', '.join(FORMATS)}")
+            raise AlignkitError(
+                f"unknown --format '{name}'; choose one of: auto, {', '.join(FORMATS)}"
+            )
         return FORMATS[name]
     if not sample:
         raise AlignkitError("the input holds no readable records")

@@ -95,7 +95,9 @@ def _ranked(row: dict[str, Any], ctx: AdaptContext, prompt: Any) -> Adapted:
     else:
         values = [optional_float(row.get(c)) for c in _columns(ctx, "ranks")]
         ranks = {n: r for n, r in zip(names, values) if r is not None}
-    out = ranking_comparisons(prompt, responses, [(None, ranks)], ctx.ranking_pairs, **_common(row, ctx))
+    out = ranking_comparisons(
+        prompt, responses, [(None, ranks)], ctx.ranking_pairs, **_common(row, ctx)
+    )
     return out or Drop("bad_ranking", "fewer than two ranked responses")
 
 
