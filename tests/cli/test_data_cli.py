@@ -138,3 +138,14 @@ def test_parse_helpers():
     assert parse_label_values("a=1,b=2,tie=0,a=A") == {"1": "a", "2": "b", "0": "tie", "A": "a"}
     with pytest.raises(AlignkitError):
         parse_map(["=x"])
+
+
+def test_unwritable_output_is_one_line(tmp_path):
+    src = write_jsonl(
+        tmp_path / "in.jsonl", [{"prompt": "p p p p", "chosen": "a", "rejected": "b"}]
+    )
+    blocker = tmp_path / "file"
+    blocker.write_text("I am a file, not a folder")
+    result = run_cli("data", "ingest", "-i", str(src), "-o", str(blocker / "out"))
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1

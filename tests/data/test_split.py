@@ -26,18 +26,18 @@ def test_bad_ratios_are_user_errors():
 
 def test_no_prompt_in_two_splits_and_order_does_not_matter():
     prompts = pl.Series([f"p{i % 40}" for i in range(200)])
-    splits = assign(prompts, SplitRatios(0.8, 0.1, 0.1), seed=7)
+    splits, counts = assign(prompts, SplitRatios(0.8, 0.1, 0.1), seed=7)
     frame = pl.DataFrame({"prompt": prompts, "split": splits})
     assert frame.group_by("prompt").agg(pl.col("split").n_unique())["split"].max() == 1
     per_prompt = dict(zip(frame["prompt"], frame["split"]))
     shuffled = prompts.sample(fraction=1.0, shuffle=True, seed=1)
-    again = dict(zip(shuffled, assign(shuffled, SplitRatios(0.8, 0.1, 0.1), seed=7)))
+    again = dict(zip(shuffled, assign(shuffled, SplitRatios(0.8, 0.1, 0.1), seed=7)[0]))
     assert again == per_prompt
     assert sorted(pl.Series(list(per_prompt.values())).value_counts()["count"]) == [4, 4, 32]
 
 
 def test_seed_changes_assignment():
     prompts = pl.Series([f"p{i}" for i in range(100)])
-    a = assign(prompts, SplitRatios(), seed=1).to_list()
-    b = assign(prompts, SplitRatios(), seed=2).to_list()
-    assert a != b and a == assign(prompts, SplitRatios(), seed=1).to_list()
+    a = assign(prompts, SplitRatios(), seed=1)[0].to_list()
+    b = assign(prompts, SplitRatios(), seed=2)[0].to_list()
+    assert a != b and a == assign(prompts, SplitRatios(), seed=1)[0].to_list()

@@ -70,8 +70,27 @@ def _as_messages(value: Any, column: str) -> list:
     return value if isinstance(value, list) else [{"role": _ROLE[column], "content": value}]
 
 
+def _json_default(value: Any) -> Any:
+    """Values JSON has no type for (Parquet binary, decimal, duration...), kept losslessly."""
+    import base64
+    import datetime as dt
+    import decimal
+
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"base64": base64.b64encode(bytes(value)).decode()}
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
+
+
 def _json(value: Any) -> str | None:
-    return None if value is None else orjson.dumps(value).decode()
+    if value is None:
+        return None
+    return orjson.dumps(value, default=_json_default, option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
 def from_records(records: Sequence[tuple[int, PreferencePair | Feedback]], kind: Kind) -> Canonical:

@@ -96,7 +96,8 @@ def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
     )
     lap("validate")
     kept = frame.filter(pl.col("_reason").is_null())
-    kept = kept.with_columns(assign(kept["prompt"], s.ratios, s.shuffle_seed).alias("_split"))
+    split_names, prompts = assign(kept["prompt"], s.ratios, s.shuffle_seed)
+    kept = kept.with_columns(split_names.alias("_split"))
     lap("split")
 
     public = [
@@ -121,7 +122,7 @@ def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
 
     reasons_all = [d.reason for _, d in adapted.drops] + dropped["_reason"].to_list()
     candidates = source.n_rows + adapted.expanded
-    rows, prompts = rep.split_counts(kept)
+    rows = rep.split_counts(kept)
     warnings = list(source.notes)
     share = kept.height / candidates if candidates else 0.0
     if share < VALID_SHARE_WARNING:
@@ -156,5 +157,7 @@ def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
         "settings": s.to_dict(),
         "timings_s": timings,
     }
+    lap("report")
+    report["timings_s"]["total"] = round(sum(timings.values()), 3)
     write_json(report, s.output / REPORT_NAME)
     return report

@@ -60,8 +60,6 @@ def read_source(path: str | Path) -> Source:
     suffixes = [s.lower() for s in path.suffixes]
     gz = bool(suffixes) and suffixes[-1] == ".gz"
     ext = (suffixes[-2] if gz and len(suffixes) > 1 else suffixes[-1] if suffixes else "") or ""
-    if ext in (".jsonl", ".ndjson") and not gz:
-        return _read_jsonl(path)
     try:
         data = gzip.open(path).read() if gz else path.read_bytes()
     except (OSError, EOFError) as exc:
@@ -103,24 +101,50 @@ def _read_saved_dataset(path: Path) -> Source:
     return source
 
 
-def _read_jsonl(data: bytes | Path) -> Source:
+_MAX_NESTING = 32  # deeper Arrow types are not worth the risk (polars crashes on some)
+
+
+def _too_deep(dtype, limit: int = _MAX_NESTING) -> bool:
+    import pyarrow as pa
+
+    if limit < 0:
+        return True
+    if pa.types.is_struct(dtype):
+        return any(_too_deep(dtype.field(i).type, limit - 1) for i in range(dtype.num_fields))
+    if pa.types.is_list(dtype) or pa.types.is_large_list(dtype):
+        return _too_deep(dtype.value_type, limit - 1)
+    return False
+
+
+def _objects_only(data: bytes) -> bool:
+    """Every line starts with `{` (no blank, `null` or array lines): the fast reader's input.
+
+    Arrow reads a `null` line as a row of nulls and crashes on a leading one, so anything
+    else goes through the line-by-line reader, which gives each odd line its own reason."""
+    import numpy as np
+
+    buf = np.frombuffer(data, dtype=np.uint8)
+    if buf.size == 0 or buf[0] != ord("{"):
+        return False
+    starts = np.flatnonzero(buf[:-1] == ord("\n")) + 1
+    return bool((buf[starts] == ord("{")).all())
+
+
+def _read_jsonl(data: bytes) -> Source:
     import pyarrow as pa
     import pyarrow.json as pj
 
     # Arrow's reader, not polars': polars silently turns a column that mixes strings and
     # lists into JSON text, while Arrow refuses, and the line-by-line path then keeps the
     # true values. New keys in later rows are added as columns, never dropped.
-    options = pj.ReadOptions(block_size=32 << 20)
-    try:
-        table = pj.read_json(data if isinstance(data, Path) else io.BytesIO(data), options)
-        return Source(frame=pl.from_arrow(table))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
-        pass  # malformed or mixed-type lines: read one line at a time
-    if isinstance(data, Path):
+    if _objects_only(data):
         try:
-            data = data.read_bytes()
-        except OSError as exc:
-            raise AlignkitError(f"cannot read {data}: {exc}") from None
+            table = pj.read_json(io.BytesIO(data), pj.ReadOptions(block_size=32 << 20))
+            table.validate(full=True)  # Arrow does not check UTF-8 while parsing
+            if not any(_too_deep(f.type) for f in table.schema):
+                return Source(frame=pl.from_arrow(table))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # malformed or mixed-type lines: read one line at a time
     return _read_lines(data)
 
 
@@ -148,22 +172,30 @@ def _add_row(source: Source, index: int, value: Any, where: str) -> None:
         source.unreadable.append((index, Drop("not_an_object", f"{where}: a {kind}")))
 
 
+_WRAPPER_KEYS = ("data", "records", "rows", "examples", "items", "instances", "train")
+
+
+def _loads_lenient(data: bytes):
+    """orjson, or the standard library for what Python itself writes (NaN, Infinity)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        import json
+
+        return json.loads(data)
+
+
 def _read_json(data: bytes, path: Path) -> Source:
-    head = data.lstrip()[:1]
-    if head == b"{":
-        try:  # one object: a dataset wrapped under a key, or JSON lines with a .json name
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError:
+    try:
+        value = _loads_lenient(data)
+    except (ValueError, RecursionError):
+        if data.lstrip()[:1] == b"{":  # JSON lines under a .json name
             return _read_jsonl(data)
-        rows = next((v for v in value.values() if isinstance(v, list)), None)
-        if rows is None or len(value) > 3:
-            return _read_jsonl(data)
-        value = rows
-    else:
-        try:
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
-            raise AlignkitError(f"{path.name} is not valid JSON: {exc}") from None
+        raise AlignkitError(f"{path.name} is not valid JSON or JSON lines") from None
+    if isinstance(value, dict):
+        # a dataset wrapped under a known key, or else a single record
+        key = next((k for k in _WRAPPER_KEYS if isinstance(value.get(k), list)), None)
+        value = value[key] if key else [value]
     if not isinstance(value, list):
         raise AlignkitError(f"{path.name}: expected a JSON array of records")
     source = Source()
@@ -173,7 +205,9 @@ def _read_json(data: bytes, path: Path) -> Source:
 
 
 def _read_csv(data: bytes, separator: str) -> Source:
-    text = data.decode("utf-8", errors="replace")
+    # utf-8-sig: spreadsheet exports start with a byte-order mark
+    text = data.decode("utf-8-sig", errors="replace")
+    csv.field_size_limit(1 << 30)  # long responses are normal here; the default is 128 KiB
     source = Source()
     if "\ufffd" in text:
         source.notes.append("invalid UTF-8 bytes in the CSV were replaced with U+FFFD")
@@ -182,7 +216,9 @@ def _read_csv(data: bytes, separator: str) -> Source:
         header = next(reader)
     except StopIteration:
         return source
-    for index, values in enumerate(reader):
+    except csv.Error as exc:
+        raise AlignkitError(f"unreadable CSV header: {exc}") from None
+    for index, values in enumerate(_csv_records(reader)):
         if len(values) != len(header):
             detail = f"record {index + 1}: {len(values)} fields, header has {len(header)}"
             source.unreadable.append((index, Drop("bad_field_count", detail)))
@@ -190,3 +226,10 @@ def _read_csv(data: bytes, separator: str) -> Source:
         # empty CSV cells are missing values, as pandas and polars read them
         source.rows.append((index, {k: (v if v != "" else None) for k, v in zip(header, values)}))
     return source
+
+
+def _csv_records(reader):
+    try:
+        yield from reader
+    except csv.Error as exc:  # the csv module cannot resume after a broken record
+        raise AlignkitError(f"unreadable CSV at line {reader.line_num}: {exc}") from None

@@ -42,12 +42,10 @@ def length_bias(frame: pl.DataFrame) -> dict:
     }
 
 
-def split_counts(kept: pl.DataFrame) -> tuple[dict, dict]:
-    rows = {s: int((kept["_split"] == s).sum()) for s in SPLITS}
-    prompts = {
-        s: kept.filter(pl.col("_split") == s)["prompt"].n_unique() if rows[s] else 0 for s in SPLITS
-    }
-    return rows, prompts
+def split_counts(kept: pl.DataFrame) -> dict:
+    counts = kept["_split"].value_counts()
+    found = dict(zip(counts["_split"], counts["count"]))
+    return {s: int(found.get(s, 0)) for s in SPLITS}
 
 
 def reason_counts(reasons: list[str]) -> dict[str, int]:

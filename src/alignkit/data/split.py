@@ -49,8 +49,8 @@ def _counts(n: int, ratios: SplitRatios) -> tuple[int, int, int]:
     return n - eval_n - test_n, eval_n, test_n
 
 
-def assign(prompts: pl.Series, ratios: SplitRatios, seed: int) -> pl.Series:
-    """The split name for every row, given the rows' prompts."""
+def assign(prompts: pl.Series, ratios: SplitRatios, seed: int) -> tuple[pl.Series, dict]:
+    """The split name for every row, given the rows' prompts, and the prompts per split."""
     unique = prompts.unique(maintain_order=True)
     digest = xxhash.xxh3_64_intdigest
     keys = np.fromiter(
@@ -60,8 +60,8 @@ def assign(prompts: pl.Series, ratios: SplitRatios, seed: int) -> pl.Series:
     )
     rank = np.empty(len(unique), dtype=np.int64)
     rank[np.argsort(keys, kind="stable")] = np.arange(len(unique))
-    n_train, n_eval, _ = _counts(len(unique), ratios)
+    n_train, n_eval, n_test = _counts(len(unique), ratios)
     names = np.where(rank < n_train, "train", np.where(rank < n_train + n_eval, "eval", "test"))
-    lookup = pl.DataFrame({"prompt": unique, "_split": names.tolist()})
+    lookup = pl.DataFrame({"prompt": unique, "_split": pl.Series(names.tolist(), dtype=pl.String)})
     joined = prompts.to_frame("prompt").join(lookup, on="prompt", how="left", maintain_order="left")
-    return joined["_split"]
+    return joined["_split"], {"train": n_train, "eval": n_eval, "test": n_test}

@@ -102,6 +102,8 @@ def adapt_preference_frame(df, ctx: AdaptContext):
     numeric = {c for c in flags & set(df.columns) if df.schema[c].is_numeric()}
     if (flags & set(df.columns)) - numeric:
         return None
+    if "id" in df.columns and not (df.schema["id"] == pl.String or df.schema["id"].is_integer()):
+        return None  # an odd id type: the per-row path keeps it as text
     cols = [pl.col(c).cast(pl.String) for c in texts]
     if "id" in df.columns:
         cols.append(pl.col("id").cast(pl.String))
