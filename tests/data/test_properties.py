@@ -483,7 +483,7 @@ def test_other_shapes_account_for_every_row(workdir, shape, data, as_array):
         _check(report, d / "out", n_rows=len(rows))
 
 
-# --- regressions: bugs found by these tests, now fixed ---------------------------------------------------------
+# --- regressions: bugs these tests found, now fixed ---
 
 
 def test_nothing_kept_is_not_a_crash(tmp_path):

@@ -368,7 +368,7 @@ def test_jsonl_output_loads_with_datasets(tmp_path):
     assert {r["prompt"] for r in ds} == {r["prompt"] for r in ROWS}
 
 
-# --- regressions: bugs found by these tests, now fixed ---------------------------------------------------------
+# --- regressions: bugs these tests found, now fixed ---
 
 
 def test_csv_cell_over_128k_chars_is_not_a_crash(tmp_path):
