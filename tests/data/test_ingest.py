@@ -194,3 +194,14 @@ def test_unknown_format_and_bad_flags_are_one_line_errors(tmp_path):
         ingest(input=src, output=tmp_path / "o", format="nope")
     with pytest.raises(AlignkitError):
         ingest(input=src, output=tmp_path / "o", aggregate="mean")
+
+
+def test_one_malformed_record_does_not_stop_detection(shared_data, tmp_path):
+    tasks = json.loads((shared_data / "labelstudio-pairwise-export.json").read_text())
+    tasks.insert(3, {"id": 999, "data": "not an object", "annotations": "broken"})
+    src = tmp_path / "ls.json"
+    src.write_text(json.dumps(tasks))
+    report = ingest(input=src, output=tmp_path / "o")
+    assert report["input"]["format"] == "labelstudio"
+    assert report["input"]["rows"] == 33 and report["kept"] + report["dropped_total"] == 33
+    assert {d["row"] for d in read_jsonl(tmp_path / "o" / "dropped.jsonl")} >= {3}

@@ -201,7 +201,15 @@ def _presidio_engines() -> tuple[object, object, dict[str, object]] | None:
     except ImportError:
         return None
     ops = {e: OperatorConfig("replace", {"new_value": TOKENS[k]}) for e, k in _PRESIDIO.items()}
-    return AnalyzerEngine(), AnonymizerEngine(), ops
+    try:
+        analyzer = AnalyzerEngine()
+    except Exception as exc:  # noqa: BLE001 - e.g. its spaCy model is not installed
+        raise AlignkitError(
+            f"Presidio is installed but cannot start ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}); install its spaCy model "
+            "(python -m spacy download en_core_web_lg) or use --anonymize-engine patterns"
+        ) from None
+    return analyzer, AnonymizerEngine(), ops
 
 
 def _presidio_text(text: str, engines: tuple, counts: dict[str, int]) -> str:

@@ -7,6 +7,16 @@ from typing import Any
 
 from alignkit.data.schema import Drop
 
+DETECT_SHARE = 0.9
+
+
+def mostly(rows: list, predicate) -> bool:
+    """Detection over a sample: at least 90% of rows fit. One malformed record must not stop
+    a whole export from being recognised (it is dropped later with its own reason)."""
+    if not rows:
+        return False
+    return sum(1 for r in rows if predicate(r)) >= DETECT_SHARE * len(rows)
+
 
 def is_text(value: Any) -> bool:
     """A usable text: a string, or a non-empty list of chat messages."""

@@ -27,6 +27,7 @@ from alignkit.data.formats._argilla_common import (
     as_items,
     str_or_none,
 )
+from alignkit.data.formats._util import mostly
 from alignkit.data.formats.base import AdaptContext, Adapted, Format
 from alignkit.data.schema import Drop
 
@@ -44,7 +45,7 @@ def _is_nested(row: dict[str, Any]) -> bool:
 
 
 def detect(rows: list[dict[str, Any]], ctx: AdaptContext) -> bool:
-    return bool(rows) and all(_is_nested(r) for r in rows)
+    return mostly(rows, _is_nested)
 
 
 def to_record(row: dict[str, Any]) -> ArgRecord:

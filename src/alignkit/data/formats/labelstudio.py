@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from alignkit.data.formats._util import mostly
 from alignkit.data.formats.base import AdaptContext, Adapted, Format
 from alignkit.data.schema import Comparison, Drop, Vote
 
@@ -89,15 +90,16 @@ def _is_min(row: dict[str, Any]) -> bool:
 def detect(rows: list[dict[str, Any]], ctx: AdaptContext) -> bool:
     if not rows:
         return False
-    if all(_is_task(r) for r in rows):
+    if mostly(rows, _is_task):
         # a pairwise project: some annotation in the sample has a pairwise result
         return any(
             _pairwise(a.get("result")) is not None
             for r in rows
+            if _is_task(r)
             for a in r["annotations"]
             if isinstance(a, dict)
         )
-    return all(_is_min(r) for r in rows)
+    return mostly(rows, _is_min)
 
 
 def _adapt_task(row: dict[str, Any], ctx: AdaptContext) -> Adapted:

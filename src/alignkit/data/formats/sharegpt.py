@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from alignkit.data.formats._util import mostly
 from alignkit.data.formats.base import AdaptContext, Adapted, Format
 from alignkit.data.schema import Drop, Feedback, PreferencePair
 
@@ -99,12 +100,14 @@ def _meta(row: dict[str, Any], known: set[str]) -> dict[str, Any] | None:
 
 
 def detect_preference(rows: list[dict[str, Any]], ctx: AdaptContext) -> bool:
-    return bool(rows) and all(
-        "prompt" not in r
-        and _is_conversation(r.get(_conv_key(r) or ""))
-        and _is_raw_message(r.get("chosen"))
-        and _is_raw_message(r.get("rejected"))
-        for r in rows
+    return mostly(
+        rows,
+        lambda r: (
+            "prompt" not in r
+            and _is_conversation(r.get(_conv_key(r) or ""))
+            and _is_raw_message(r.get("chosen"))
+            and _is_raw_message(r.get("rejected"))
+        ),
     )
 
 
@@ -151,12 +154,14 @@ def _label_key(row: dict[str, Any]) -> str | None:
 
 
 def detect_kto(rows: list[dict[str, Any]], ctx: AdaptContext) -> bool:
-    return bool(rows) and all(
-        "completion" not in r
-        and "chosen" not in r
-        and _label_key(r) is not None
-        and _is_conversation(r.get(_conv_key(r) or ""))
-        for r in rows
+    return mostly(
+        rows,
+        lambda r: (
+            "completion" not in r
+            and "chosen" not in r
+            and _label_key(r) is not None
+            and _is_conversation(r.get(_conv_key(r) or ""))
+        ),
     )
 
 
