@@ -67,6 +67,24 @@ def optional_flag(value: Any) -> int | None:
     return None
 
 
+def optional_bool(value: Any) -> bool | None:
+    """A boolean label from bools, 0/1 numbers or "true"/"false"/"1"/"0"; None otherwise."""
+    flag = optional_flag(value)
+    return None if flag is None else bool(flag)
+
+
+def optional_id(row: dict[str, Any]) -> str | None:
+    value = row.get("id")
+    return None if value is None else str(value)
+
+
+def extra_metadata(row: dict[str, Any], known: set[str]) -> dict[str, Any] | None:
+    """The row's own `metadata` dict plus every column the format does not use."""
+    meta = dict(row["metadata"]) if isinstance(row.get("metadata"), dict) else {}
+    meta.update({k: v for k, v in row.items() if k not in known and v is not None})
+    return meta or None
+
+
 def optional_float(value: Any) -> float | None:
     if isinstance(value, bool) or value is None:
         return None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from alignkit.data.formats._util import mostly
+from alignkit.data.formats._util import extra_metadata, mostly, optional_bool, optional_id
 from alignkit.data.formats.base import AdaptContext, Adapted, Format
 from alignkit.data.schema import Drop, Feedback, PreferencePair
 
@@ -90,15 +90,6 @@ def _conversation(row: dict[str, Any]) -> list[Message] | Drop:
     return messages
 
 
-def _id(row: dict[str, Any]) -> str | None:
-    return None if row.get("id") is None else str(row["id"])
-
-
-def _meta(row: dict[str, Any], known: set[str]) -> dict[str, Any] | None:
-    meta = {k: v for k, v in row.items() if k not in known and v is not None}
-    return meta or None
-
-
 def detect_preference(rows: list[dict[str, Any]], ctx: AdaptContext) -> bool:
     return mostly(
         rows,
@@ -142,9 +133,9 @@ def adapt_preference(row: dict[str, Any], ctx: AdaptContext) -> Adapted:
             prompt=prompt,
             chosen=chosen,
             rejected=rejected,
-            id=_id(row),
+            id=optional_id(row),
             source=ctx.source,
-            metadata=_meta(row, _PAIR_KNOWN),
+            metadata=extra_metadata(row, _PAIR_KNOWN),
         )
     ]
 
@@ -165,19 +156,9 @@ def detect_kto(rows: list[dict[str, Any]], ctx: AdaptContext) -> bool:
     )
 
 
-def _label(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
-        return value.strip().lower() in ("true", "1")
-    return None
-
-
 def adapt_kto(row: dict[str, Any], ctx: AdaptContext) -> Adapted:
     key = _label_key(row)
-    label = _label(row.get(key)) if key else None
+    label = optional_bool(row.get(key)) if key else None
     if label is None:
         return Drop("bad_label", f"label {row.get(key) if key else None!r} is not a boolean")
     messages = _conversation(row)
@@ -190,9 +171,9 @@ def adapt_kto(row: dict[str, Any], ctx: AdaptContext) -> Adapted:
             prompt=messages[:-1],
             completion=messages[-1:],
             label=label,
-            id=_id(row),
+            id=optional_id(row),
             source=ctx.source,
-            metadata=_meta(row, _KTO_KNOWN),
+            metadata=extra_metadata(row, _KTO_KNOWN),
         )
     ]
 

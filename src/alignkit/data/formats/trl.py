@@ -10,9 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from alignkit.data.formats._util import (
+    extra_metadata,
     is_messages,
+    optional_bool,
     optional_flag,
     optional_float,
+    optional_id,
     require_text,
 )
 from alignkit.data.formats.base import AdaptContext, Adapted, Format
@@ -21,17 +24,6 @@ from alignkit.data.schema import Drop, Feedback, PreferencePair
 _PAIR_KNOWN = {"prompt", "chosen", "rejected", "id", "source", "h_chosen", "h_rejected"}
 _PAIR_KNOWN |= {"margin", "score", "metadata", "annotators", "votes"}
 _UNPAIRED_KNOWN = {"prompt", "completion", "label", "id", "source", "metadata", "annotators"}
-
-
-def _extra_metadata(row: dict[str, Any], known: set[str]) -> dict[str, Any] | None:
-    meta = dict(row["metadata"]) if isinstance(row.get("metadata"), dict) else {}
-    meta.update({k: v for k, v in row.items() if k not in known and v is not None})
-    return meta or None
-
-
-def _id(row: dict[str, Any]) -> str | None:
-    value = row.get("id")
-    return None if value is None else str(value)
 
 
 def _split_implicit_prompt(chosen: list, rejected: list) -> tuple[list, list, list] | None:
@@ -75,14 +67,14 @@ def adapt_preference(row: dict[str, Any], ctx: AdaptContext) -> Adapted:
             prompt=prompt,
             chosen=chosen,
             rejected=rejected,
-            id=_id(row),
+            id=optional_id(row),
             source=row.get("source") if isinstance(row.get("source"), str) else ctx.source,
             annotators=[str(a) for a in annotators] if isinstance(annotators, list) else None,
             votes=[str(v) for v in votes] if isinstance(votes, list) else None,
             h_chosen=optional_flag(row.get("h_chosen")),
             h_rejected=optional_flag(row.get("h_rejected")),
             margin=optional_float(row.get("margin", row.get("score"))),
-            metadata=_extra_metadata(row, _PAIR_KNOWN),
+            metadata=extra_metadata(row, _PAIR_KNOWN),
         )
     ]
 
@@ -123,16 +115,6 @@ def detect_unpaired(rows: list[dict[str, Any]], ctx: AdaptContext) -> bool:
     return {"completion", "label"} <= keys
 
 
-def _label(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
-        return value.strip().lower() in ("true", "1")
-    return None
-
-
 def adapt_unpaired(row: dict[str, Any], ctx: AdaptContext) -> Adapted:
     completion = require_text(row, "completion")
     if isinstance(completion, Drop):
@@ -140,7 +122,7 @@ def adapt_unpaired(row: dict[str, Any], ctx: AdaptContext) -> Adapted:
     prompt = require_text(row, "prompt")
     if isinstance(prompt, Drop):
         return prompt
-    label = _label(row.get("label"))
+    label = optional_bool(row.get("label"))
     if label is None:
         return Drop("bad_label", f"label {row.get('label')!r} is not a boolean")
     return [
@@ -148,9 +130,9 @@ def adapt_unpaired(row: dict[str, Any], ctx: AdaptContext) -> Adapted:
             prompt=prompt,
             completion=completion,
             label=label,
-            id=_id(row),
+            id=optional_id(row),
             source=ctx.source,
-            metadata=_extra_metadata(row, _UNPAIRED_KNOWN),
+            metadata=extra_metadata(row, _UNPAIRED_KNOWN),
         )
     ]
 
