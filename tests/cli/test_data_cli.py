@@ -149,3 +149,32 @@ def test_unwritable_output_is_one_line(tmp_path):
     result = run_cli("data", "ingest", "-i", str(src), "-o", str(blocker / "out"))
     assert result.returncode == 1
     assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_readme_demo_figures(tmp_path):
+    """The figures README.md quotes for `make demo` are what the commands produce."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    export = tmp_path / "export.json"
+    assert runner.invoke(app, ["data", "sample-export", str(export)]).exit_code == 0
+    out = tmp_path / "data"
+    assert (
+        runner.invoke(
+            app, ["data", "ingest", "--input", str(export), "--output", str(out)]
+        ).exit_code
+        == 0
+    )
+    report = json.loads((out / "schema_report.json").read_text())
+    d, agreement, splits = report["dropped"], report["agreement"], report["splits"]
+    kept, rows = report["kept"], report["input"]["rows"]
+    claimed = (
+        f"It keeps {kept} of {rows} records ({d['duplicate']} duplicates, "
+        f"{d['no_submitted_responses']} records with no submitted response, "
+        f"{d['no_majority']} with no\nmajority, {d['tie']} tie), reports Krippendorff's alpha "
+        f"{agreement['krippendorff_alpha']:.2f} and "
+        f"{agreement['percent_agreement']:.1%} pairwise agreement"
+    )
+    assert claimed in readme, claimed
+    files = [f"`{s}.jsonl` ({splits[s]})" for s in ("train", "eval", "test")]
+    assert ", ".join(files) in readme

@@ -7,7 +7,7 @@ from rich.table import Table
 
 
 def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False, min_width=48)
     for i, c in enumerate(columns):
         table.add_column(c, justify="left" if i == 0 else "right")
     return table

@@ -23,7 +23,7 @@ from alignkit.data.readers import read_source
 from alignkit.data.schema import JSON_COLUMNS
 from alignkit.data.settings import IngestSettings
 from alignkit.data.split import SPLITS, assign
-from alignkit.data.validate import Rules, measure, reasons
+from alignkit.data.validate import CHARS_PER_TOKEN, Rules, measure, reasons
 from alignkit.data.write import write_json, write_jsonl, write_split
 
 REPORT_NAME = "schema_report.json"
@@ -127,7 +127,7 @@ def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
     share = kept.height / candidates if candidates else 0.0
     if share < VALID_SHARE_WARNING:
         warnings.append(f"only {share:.1%} of records are valid (kept); see dropped.jsonl")
-    unit = "tokens" if s.tokenizer else f"tokens (approx., chars/{4})"
+    unit = "tokens" if s.tokenizer else f"approx. tokens, chars/{CHARS_PER_TOKEN}"
     report = {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "input": {
