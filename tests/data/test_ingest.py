@@ -205,3 +205,30 @@ def test_one_malformed_record_does_not_stop_detection(shared_data, tmp_path):
     assert report["input"]["format"] == "labelstudio"
     assert report["input"]["rows"] == 33 and report["kept"] + report["dropped_total"] == 33
     assert {d["row"] for d in read_jsonl(tmp_path / "o" / "dropped.jsonl")} >= {3}
+
+
+def test_rerun_replaces_outputs_and_report_is_written_last(tmp_path, monkeypatch):
+    src = write_jsonl(tmp_path / "in.jsonl", [pair(i) for i in range(20)])
+    out = tmp_path / "o"
+    ingest(input=src, output=out)
+    ingest(input=src, output=out, output_format="parquet")
+    assert [p.name for p in out.glob("*.jsonl")] == ["dropped.jsonl"]
+    assert {p.name for p in out.glob("*.parquet")} == {
+        "train.parquet",
+        "eval.parquet",
+        "test.parquet",
+    }
+
+    # a run killed while writing leaves no report: the folder reads as unfinished
+    import sys
+
+    ingest_module = sys.modules["alignkit.data.ingest"]  # the package exports the function
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest_module, "write_split", killed)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(input=src, output=out)
+    assert not (out / "schema_report.json").exists()
+    assert not list(out.glob(".*tmp*"))

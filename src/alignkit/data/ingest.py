@@ -64,6 +64,16 @@ def _write_dropped(dropped: pl.DataFrame, adapted: Adapted, path: Path, json_col
     write_jsonl(both.rename({"_row": "row"}), path, json_cols)
 
 
+def _remove_stale(s: IngestSettings, ext: str) -> None:
+    """Splits of an earlier run in the other output format would be read as this run's."""
+    other = "jsonl" if ext == "parquet" else "parquet"
+    stale = [s.output / f"{split}.{other}" for split in SPLITS]
+    if not s.write_dropped:
+        stale.append(s.output / "dropped.jsonl")
+    for path in stale:
+        path.unlink(missing_ok=True)
+
+
 def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
     """Ingest one export into train/eval/test files and `schema_report.json`; returns the
     report. Pass an IngestSettings, or its fields as keyword arguments."""
@@ -78,6 +88,9 @@ def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
         clock = now
 
     source = read_source(s.input)
+    # the report is the completion marker: written last, so a folder without one holds an
+    # unfinished (killed) ingest, never a mix of old and new files that looks complete
+    (s.output / REPORT_NAME).unlink(missing_ok=True)
     lap("read")
     ctx = _context(s)
     fmt = pick(s.format, source.sample(), ctx)
@@ -118,6 +131,7 @@ def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
     if s.write_dropped:
         files["dropped"] = str(s.output / "dropped.jsonl")
         _write_dropped(dropped, adapted, Path(files["dropped"]), json_cols)
+    _remove_stale(s, ext)
     lap("write")
 
     reasons_all = [d.reason for _, d in adapted.drops] + dropped["_reason"].to_list()
