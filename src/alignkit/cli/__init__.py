@@ -8,6 +8,7 @@ import sys
 import typer
 
 from alignkit.cli import data as data_cli
+from alignkit.cli import train as train_cli
 
 app = typer.Typer(
     name="alignkit",
@@ -17,6 +18,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(data_cli.app, name="data")
+app.add_typer(train_cli.app, name="train")
+app.add_typer(train_cli.hrm_hf, name="hrm-hf")
 
 
 def main() -> None:

@@ -1,0 +1,78 @@
+"""Command-line options made from a settings dataclass, so flags, YAML presets and the Python
+API cannot drift apart: one field, one flag, its help text beside the field."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import types
+import typing
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+import typer
+
+
+def _base(hint: Any) -> Any:
+    """`X | None` -> X; Literal choices are validated by the dataclass, so they are strings."""
+    if get_origin(hint) in (typing.Union, types.UnionType):
+        hint = next(a for a in get_args(hint) if a is not type(None))
+    if get_origin(hint) is Literal:
+        return str
+    if get_origin(hint) is list:
+        return list[str]
+    return hint if hint in (bool, int, float, str, Path) else str
+
+
+def _parameter(f: dataclasses.Field, hint: Any) -> inspect.Parameter:
+    flag = "--" + f.name.replace("_", "-")
+    help_text = f.metadata.get("help", "")
+    if f.default is not dataclasses.MISSING and f.default is not None:
+        help_text += f" (default: {f.default})"
+    if get_origin(hint) is Literal or get_origin(_strip_none(hint)) is Literal:
+        help_text += f" ({'|'.join(get_args(_strip_none(hint)))})"
+    base = _base(hint)
+    names = [f"{flag}/--no-{flag[2:]}"] if base is bool else [flag]
+    # the default stays None so that only flags the user gave override a --config file
+    option = typer.Option(*names, help=help_text, show_default=False)
+    annotation = Annotated[base | None, option]
+    return inspect.Parameter(
+        f.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
+    )
+
+
+def _strip_none(hint: Any) -> Any:
+    if get_origin(hint) in (typing.Union, types.UnionType):
+        return next(a for a in get_args(hint) if a is not type(None))
+    return hint
+
+
+CONFIG_HELP = "YAML/JSON settings file; flags given here override it."
+
+
+def add_settings_command(
+    app: typer.Typer, name: str, settings_cls: type, run: Callable[[Any], Any], help_text: str
+) -> None:
+    """A command of `app` whose options are the fields of `settings_cls`, plus `--config`."""
+    hints = typing.get_type_hints(settings_cls)
+    config = inspect.Parameter(
+        "config",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Annotated[
+            Path | None, typer.Option("--config", help=CONFIG_HELP)
+        ],
+    )
+    params = [config] + [_parameter(f, hints[f.name]) for f in dataclasses.fields(settings_cls)]
+
+    def command(**given: Any) -> None:
+        from alignkit.train.settings import load_settings
+
+        path = given.pop("config")
+        overrides = {k: v for k, v in given.items() if v is not None and v != []}
+        run(load_settings(settings_cls, path, overrides))
+
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__doc__ = help_text
+    app.command(name, help=help_text)(command)

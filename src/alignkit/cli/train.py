@@ -1,0 +1,45 @@
+"""`alignkit train ...`: one command per method. Each runs in its own process from flags or a
+saved settings file, so a job runner can launch and cancel it without importing torch."""
+
+from __future__ import annotations
+
+import typer
+
+from alignkit.cli.options import add_settings_command
+from alignkit.train.rm import RMSettings
+
+app = typer.Typer(help="Train reward models and policies (TRL).", no_args_is_help=True)
+# the seed spec's names for the same commands
+hrm_hf = typer.Typer(help="Seed-spec aliases: rm-train (= train rm).", no_args_is_help=True)
+
+
+def _print_result(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{result.method}: {result.status}", title_justify="left", min_width=48)
+    table.add_column("")
+    table.add_column("value", justify="right")
+    table.add_row("steps", str(result.steps))
+    table.add_row("duration", f"{result.duration_s:.1f} s")
+    if result.samples_per_s:
+        table.add_row("samples/s", f"{result.samples_per_s:.2f}")
+    table.add_row("peak RSS", f"{result.peak_rss_mb:,.0f} MB")
+    for key, value in result.metrics.items():
+        if isinstance(value, float) and key.startswith("eval_"):
+            table.add_row(key, f"{value:.4f}")
+    Console().print(table)
+    typer.echo(f"run folder: {result.output_dir}")
+
+
+def _rm(settings: RMSettings) -> None:
+    from alignkit.train import rm
+
+    _print_result(rm.train(settings))
+
+
+RM_HELP = """Train a reward model (a one-output sequence classifier) on preference pairs with the
+Bradley-Terry loss; logs eval loss, accuracy and AUC of chosen > rejected."""
+
+add_settings_command(app, "rm", RMSettings, _rm, RM_HELP)
+add_settings_command(hrm_hf, "rm-train", RMSettings, _rm, RM_HELP)

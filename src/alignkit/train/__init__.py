@@ -1,0 +1,1 @@
+"""Training: one module per method (rm, dpo, sft, kto, orpo), losses, run bookkeeping."""

@@ -1,0 +1,78 @@
+"""Trainer callbacks that keep the run folder's contract: metrics as they happen, checkpoint
+completion markers, and a SIGTERM that saves and stops instead of killing the run."""
+
+from __future__ import annotations
+
+import math
+import signal
+import time
+from pathlib import Path
+
+from transformers import TrainerCallback
+
+from alignkit.data.write import write_json
+from alignkit.train.rundir import MARKER, RunDir
+
+
+class MetricsCallback(TrainerCallback):
+    """Every `log` event (train loss, eval metrics, ...) becomes one line of metrics.jsonl."""
+
+    def __init__(self, run: RunDir):
+        self.run = run
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if not logs or not state.is_world_process_zero:
+            return
+        clean = {k: v for k, v in logs.items() if not (isinstance(v, float) and math.isnan(v))}
+        record = {"step": state.global_step, "epoch": state.epoch, "time": time.time(), **clean}
+        self.run.log_metrics(record)
+
+
+class CheckpointMarker(TrainerCallback):
+    """Writes the completion marker into a checkpoint after the Trainer has saved all of it."""
+
+    def on_save(self, args, state, control, **kwargs):
+        if not state.is_world_process_zero:
+            return
+        path = Path(args.output_dir) / f"checkpoint-{state.global_step}" / MARKER
+        write_json({"step": state.global_step, "time": time.time()}, path)
+
+
+class GracefulStop(TrainerCallback):
+    """SIGTERM (a job runner's cancel) finishes the current step, saves a checkpoint, stops."""
+
+    def __init__(self):
+        self.requested = False
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        signal.signal(signal.SIGTERM, self._request)
+
+    def _request(self, signum, frame):
+        self.requested = True
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.requested:
+            control.should_save = True
+            control.should_training_stop = True
+        return control
+
+
+class PairEval(TrainerCallback):
+    """AUC and accuracy (ties wrong) of the eval pairs, at every evaluation, into metrics."""
+
+    def __init__(self, run: RunDir, pairs, pad_id: int, batch_size: int):
+        self.run, self.pairs, self.pad_id, self.batch_size = run, pairs, pad_id, batch_size
+        self.last: dict[str, float] = {}
+
+    def compute(self, model) -> dict[str, float]:
+        from alignkit.train.scoring import pair_metrics, score_ids
+
+        chosen = score_ids(model, self.pairs["chosen_ids"], self.pad_id, self.batch_size)
+        rejected = score_ids(model, self.pairs["rejected_ids"], self.pad_id, self.batch_size)
+        self.last = {f"eval_pair_{k}": v for k, v in pair_metrics(chosen, rejected).items()}
+        return self.last
+
+    def on_evaluate(self, args, state, control, model=None, **kwargs):
+        if state.is_world_process_zero and model is not None:
+            metrics = self.compute(model)
+            self.run.log_metrics({"step": state.global_step, "epoch": state.epoch, **metrics})

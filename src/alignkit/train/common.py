@@ -1,0 +1,125 @@
+"""What every method shares: TrainingArguments from the settings, the run's callbacks, resume,
+graceful stop, and the result object that `alignkit.train.<method>(settings)` returns."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from alignkit.train.rundir import RunDir, last_complete_checkpoint, peak_gpu_mb, peak_rss_mb
+from alignkit.train.settings import CommonSettings
+
+if TYPE_CHECKING:
+    from alignkit.train.callbacks import GracefulStop
+
+
+@dataclass
+class TrainResult:
+    method: str
+    status: str  # succeeded | stopped
+    output_dir: Path
+    metrics: dict[str, float] = field(default_factory=dict)  # final evaluation
+    steps: int = 0
+    duration_s: float = 0.0
+    samples_per_s: float | None = None
+    peak_rss_mb: float = 0.0
+    peak_gpu_mb: float | None = None
+    run: dict[str, Any] = field(default_factory=dict)  # run.json as written
+
+
+def load_settings_of(s: CommonSettings):
+    from alignkit.models import LoadSettings
+
+    dtype = "bf16" if s.bf16 else "fp16" if s.fp16 else "auto"
+    return LoadSettings(
+        dtype=dtype,
+        lora=s.lora,
+        lora_r=s.lora_r,
+        lora_alpha=s.lora_alpha,
+        lora_dropout=s.lora_dropout,
+        lora_targets=s.lora_targets,
+        load_in_4bit=s.load_in_4bit,
+        gradient_checkpointing=s.gradient_checkpointing,
+        trust_remote_code=s.trust_remote_code,
+    )
+
+
+def training_arguments(s: CommonSettings, has_eval: bool) -> dict[str, Any]:
+    """Keyword arguments for a TRL config (all TRL configs extend TrainingArguments)."""
+    return {
+        "output_dir": str(s.output_dir),
+        "num_train_epochs": s.epochs,
+        "max_steps": s.max_steps,
+        "learning_rate": s.lr,
+        "per_device_train_batch_size": s.batch_size,
+        "per_device_eval_batch_size": s.batch_size,
+        "gradient_accumulation_steps": s.gradient_accumulation,
+        "lr_scheduler_type": s.lr_scheduler,
+        "warmup_steps": s.warmup_ratio,  # a float below 1 is a ratio in transformers 5
+        "weight_decay": s.weight_decay,
+        "eval_strategy": "steps" if has_eval else "no",
+        "eval_steps": s.eval_steps,
+        "save_strategy": "steps",
+        "save_steps": s.save_steps,
+        "save_total_limit": s.save_total_limit,
+        "logging_steps": s.logging_steps,
+        "seed": s.seed,
+        "data_seed": s.seed,
+        "bf16": s.bf16,
+        "fp16": s.fp16,
+        "gradient_checkpointing": s.gradient_checkpointing,
+        "deepspeed": s.deepspeed,
+        "report_to": s.report_to or "none",
+        "disable_tqdm": True,
+        "dataloader_num_workers": 0,
+    }
+
+
+def callbacks(run: RunDir) -> tuple[list, GracefulStop]:
+    from alignkit.train.callbacks import CheckpointMarker, GracefulStop, MetricsCallback
+
+    stop = GracefulStop()
+    return [MetricsCallback(run), CheckpointMarker(), stop], stop
+
+
+def run_training(trainer, run: RunDir, settings: CommonSettings, stop: GracefulStop) -> dict:
+    """Train (resuming from the last complete checkpoint when asked) and return the trainer's
+    train metrics; a SIGTERM ends it early with a checkpoint saved."""
+    resume_from = last_complete_checkpoint(settings.output_dir) if settings.resume else None
+    if resume_from is not None:
+        run.info["resumed_from"] = str(resume_from)
+    output = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
+    return dict(output.metrics)
+
+
+def finish(
+    run: RunDir, trainer, stop: GracefulStop, train_metrics: dict, metrics: dict
+) -> TrainResult:
+    status = "stopped" if stop.requested else "succeeded"
+    steps = trainer.state.global_step
+    record = run.write(
+        status,
+        steps=steps,
+        samples_per_s=train_metrics.get("train_samples_per_second"),
+        train_runtime_s=train_metrics.get("train_runtime"),
+        final_metrics=metrics,
+    )
+    return TrainResult(
+        method=run.method,
+        status=status,
+        output_dir=run.path,
+        metrics=metrics,
+        steps=steps,
+        duration_s=record["duration_s"],
+        samples_per_s=record.get("samples_per_s"),
+        peak_rss_mb=peak_rss_mb(),
+        peak_gpu_mb=peak_gpu_mb(),
+        run=record,
+    )
+
+
+def fail(run: RunDir, exc: BaseException) -> None:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    run.write("failed", error=error, traceback=traceback.format_exc()[-4000:])

@@ -1,0 +1,133 @@
+"""Settings shared by every training method, and loading them from a saved file.
+
+A run can be described entirely by a YAML/JSON file (`alignkit train dpo --config run.yaml`),
+so a job runner or the web app can launch, watch and cancel it as a process without importing
+torch; flags given on the command line override the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+from alignkit.errors import AlignkitError
+
+T = TypeVar("T")
+
+
+@dataclass
+class CommonSettings:
+    dataset_dir: Path = field(default=Path("."), metadata={"help": "An ingest output folder."})
+    output_dir: Path = field(default=Path("artifacts/run"), metadata={"help": "The run folder."})
+    epochs: float = field(default=1.0, metadata={"help": "Passes over the train split."})
+    max_steps: int = field(default=-1, metadata={"help": "Stop after this many steps (-1: off)."})
+    lr: float = field(default=2e-5, metadata={"help": "Peak learning rate."})
+    batch_size: int = field(default=8, metadata={"help": "Pairs per device per step."})
+    gradient_accumulation: int = field(default=1, metadata={"help": "Steps per update."})
+    lr_scheduler: str = field(default="cosine", metadata={"help": "transformers scheduler name."})
+    warmup_ratio: float = field(default=0.03, metadata={"help": "Share of steps warming up."})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
+    max_length: int = field(default=1024, metadata={"help": "Tokens per sequence."})
+    truncation: Literal["right", "left"] = field(
+        default="right", metadata={"help": "Which end of a long sequence to cut."}
+    )
+    eval_steps: int = field(default=100, metadata={"help": "Evaluate every N steps."})
+    save_steps: int = field(default=200, metadata={"help": "Checkpoint every N steps."})
+    logging_steps: int = field(default=10, metadata={"help": "Log metrics every N steps."})
+    save_total_limit: int | None = field(default=2, metadata={"help": "Checkpoints kept."})
+    seed: int = field(default=42, metadata={"help": "Random seed."})
+    deepspeed: str | None = field(default=None, metadata={"help": "DeepSpeed config file."})
+    report_to: list[str] = field(
+        default_factory=list, metadata={"help": "wandb, mlflow, tensorboard (none by default)."}
+    )
+    resume: bool = field(default=False, metadata={"help": "Continue from the last checkpoint."})
+    # model loading (see alignkit.models.LoadSettings)
+    bf16: bool = field(default=False, metadata={"help": "bfloat16 weights and autocast."})
+    fp16: bool = field(default=False, metadata={"help": "float16 mixed precision (GPU)."})
+    gradient_checkpointing: bool = field(
+        default=False, metadata={"help": "Trade compute for memory."}
+    )
+    lora: bool = field(default=False, metadata={"help": "Train LoRA adapters only."})
+    lora_r: int = field(default=16, metadata={"help": "LoRA rank."})
+    lora_alpha: int = field(default=32, metadata={"help": "LoRA alpha."})
+    lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout."})
+    lora_targets: list[str] | None = field(
+        default=None, metadata={"help": "Module names for LoRA (default: all linear)."}
+    )
+    load_in_4bit: bool = field(default=False, metadata={"help": "QLoRA (GPU + bitsandbytes)."})
+    trust_remote_code: bool = field(default=False, metadata={"help": "Run model code from it."})
+
+    def __post_init__(self) -> None:
+        self.dataset_dir, self.output_dir = Path(self.dataset_dir), Path(self.output_dir)
+        checks = [
+            (self.epochs > 0 or self.max_steps > 0, "--epochs must be > 0 (or set --max-steps)"),
+            (self.lr > 0, "--lr must be > 0"),
+            (self.batch_size >= 1, "--batch-size must be >= 1"),
+            (self.gradient_accumulation >= 1, "--gradient-accumulation must be >= 1"),
+            (0 <= self.warmup_ratio < 1, "--warmup-ratio must be in [0, 1)"),
+            (self.max_length >= 8, "--max-length must be >= 8"),
+            (self.truncation in ("right", "left"), "--truncation must be right or left"),
+            (min(self.eval_steps, self.save_steps, self.logging_steps) >= 1, "step intervals >= 1"),
+            (not (self.bf16 and self.fp16), "--bf16 and --fp16 exclude each other"),
+            (self.lora_r >= 1 and 0 <= self.lora_dropout < 1, "bad LoRA rank or dropout"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise AlignkitError(message)
+        bad = set(self.report_to) - {"wandb", "mlflow", "tensorboard"}
+        if bad:
+            raise AlignkitError(f"--report-to must be wandb, mlflow or tensorboard, got {bad}")
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        return {k: str(v) if isinstance(v, Path) else v for k, v in out.items()}
+
+
+def _coerce(value: Any, annotation: Any, name: str) -> Any:
+    """YAML gives ints for floats and strings for paths; make them the declared type."""
+    args = get_args(annotation)
+    if value is None:
+        return None
+    if annotation is Path or Path in args:
+        return Path(value)
+    if annotation is float or (float in args and not isinstance(value, bool)):
+        return float(value) if isinstance(value, int | float) else value
+    if get_origin(annotation) is list or list in (get_origin(a) for a in args):
+        return list(value) if isinstance(value, list | tuple) else [value]
+    return value
+
+
+def load_settings(cls: type[T], path: Path | None, overrides: dict[str, Any]) -> T:
+    """Settings from a YAML/JSON file (keys are field names, dashes allowed), with `overrides`
+    (the flags given on the command line) taking precedence."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(Path(path).read_text())
+        except FileNotFoundError:
+            raise AlignkitError(f"config file not found: {path}") from None
+        except yaml.YAMLError as exc:
+            raise AlignkitError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+        if not isinstance(loaded, dict):
+            raise AlignkitError(f"{path}: expected a mapping of settings")
+        data = {str(k).replace("-", "_"): v for k, v in loaded.items()}
+    data.update(overrides)
+    known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise AlignkitError(f"unknown setting(s) for {cls.__name__}: {', '.join(unknown)}")
+    hints = _hints(cls)
+    try:
+        return cls(**{k: _coerce(v, hints[k], k) for k, v in data.items()})
+    except TypeError as exc:
+        raise AlignkitError(f"bad settings: {exc}") from None
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    import typing
+
+    return typing.get_type_hints(cls)

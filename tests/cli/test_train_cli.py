@@ -1,0 +1,69 @@
+"""`alignkit train` commands: flags come from the settings dataclasses; --config files load
+and command-line flags override them; bad settings are one-line errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+
+import pytest
+
+from alignkit.errors import AlignkitError
+from alignkit.train.rm import RMSettings
+from alignkit.train.settings import load_settings
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    code = "from alignkit.cli import main; main()"
+    env = {**os.environ, "COLUMNS": "250"}  # rich would cut long flag names
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env
+    )
+
+
+def test_every_setting_is_a_flag_and_help_imports_no_torch():
+    result = run_cli("train", "rm", "--help")
+    assert result.returncode == 0
+    for f in dataclasses.fields(RMSettings):
+        assert "--" + f.name.replace("_", "-") in result.stdout, f.name
+    code = "import sys; from alignkit.cli import app; print('torch' in sys.modules)"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip()
+        == "False"
+    )
+
+
+def test_alias_lists_the_same_flags():
+    assert "--base-model" in run_cli("hrm-hf", "rm-train", "--help").stdout
+
+
+def test_config_file_and_flag_override(tmp_path):
+    path = tmp_path / "run.yaml"
+    path.write_text("base-model: tiny-bert\nlr: 1\nbatch_size: 4\nreport_to: tensorboard\n")
+    s = load_settings(RMSettings, path, {"batch_size": 2})
+    assert (s.base_model, s.lr, s.batch_size, s.report_to) == ("tiny-bert", 1.0, 2, ["tensorboard"])
+    assert isinstance(s.lr, float)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("lr: -1\n", "--lr must be > 0"), ("nope: 1\n", "unknown setting"), ("- 1\n", "mapping")],
+)
+def test_bad_config_is_one_line(tmp_path, content, message):
+    path = tmp_path / "run.yaml"
+    path.write_text(content)
+    with pytest.raises(AlignkitError, match=message):
+        load_settings(RMSettings, path, {})
+    result = run_cli("train", "rm", "--config", str(path))
+    assert result.returncode == 2 and result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_dataset_is_one_line(tmp_path):
+    result = run_cli(
+        "train", "rm", "--dataset-dir", str(tmp_path), "--output-dir", str(tmp_path / "o")
+    )
+    assert result.returncode == 2, result.stderr
+    assert "no train split" in result.stderr and len(result.stderr.strip().splitlines()) == 1
