@@ -94,6 +94,17 @@ def run_training(trainer, run: RunDir, settings: CommonSettings, stop: GracefulS
     return dict(output.metrics)
 
 
+def save_final(trainer, tokenizer, output_dir: Path) -> Path:
+    """The final model (or LoRA adapter) and tokenizer go to `model/`: the run folder's own
+    config.json holds the run's settings, and a model folder needs its config.json too."""
+    from alignkit.models.resolve import RUN_MODEL_DIR
+
+    path = Path(output_dir) / RUN_MODEL_DIR
+    trainer.save_model(str(path))
+    tokenizer.save_pretrained(str(path))
+    return path
+
+
 def finish(
     run: RunDir, trainer, stop: GracefulStop, train_metrics: dict, metrics: dict
 ) -> TrainResult:

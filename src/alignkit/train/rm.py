@@ -90,8 +90,7 @@ def train(settings: RMSettings):
         if eval_ds is not None:
             metrics = {**trainer.evaluate(), **pair_eval.last}
         if not stop.requested:
-            trainer.save_model(str(settings.output_dir))
-            tokenizer.save_pretrained(str(settings.output_dir))
+            common.save_final(trainer, tokenizer, settings.output_dir)
         return common.finish(run, trainer, stop, train_metrics, metrics)
     except BaseException as exc:
         common.fail(run, exc)
