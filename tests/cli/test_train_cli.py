@@ -35,8 +35,11 @@ def test_every_setting_is_a_flag_and_help_imports_no_torch():
     )
 
 
-def test_alias_lists_the_same_flags():
+def test_aliases_list_the_same_flags():
     assert "--base-model" in run_cli("hrm-hf", "rm-train", "--help").stdout
+    dpo_help = run_cli("hrm-hf", "dpo-train", "--help").stdout
+    for flag in ("--policy-model", "--ref-model", "--beta", "--loss-type", "--factual-lambda"):
+        assert flag in dpo_help
 
 
 def test_config_file_and_flag_override(tmp_path):

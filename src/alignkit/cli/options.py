@@ -60,9 +60,7 @@ def add_settings_command(
         "config",
         inspect.Parameter.KEYWORD_ONLY,
         default=None,
-        annotation=Annotated[
-            Path | None, typer.Option("--config", help=CONFIG_HELP)
-        ],
+        annotation=Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)],
     )
     params = [config] + [_parameter(f, hints[f.name]) for f in dataclasses.fields(settings_cls)]
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 import typer
 
 from alignkit.cli.options import add_settings_command
+from alignkit.train.dpo import DPOSettings
 from alignkit.train.rm import RMSettings
 
 app = typer.Typer(help="Train reward models and policies (TRL).", no_args_is_help=True)
 # the seed spec's names for the same commands
-hrm_hf = typer.Typer(help="Seed-spec aliases: rm-train (= train rm).", no_args_is_help=True)
+hrm_hf = typer.Typer(
+    help="Seed-spec aliases: rm-train (= train rm), dpo-train (= train dpo).", no_args_is_help=True
+)
 
 
 def _print_result(result) -> None:
@@ -43,3 +46,17 @@ Bradley-Terry loss; logs eval loss, accuracy and AUC of chosen > rejected."""
 
 add_settings_command(app, "rm", RMSettings, _rm, RM_HELP)
 add_settings_command(hrm_hf, "rm-train", RMSettings, _rm, RM_HELP)
+
+
+def _dpo(settings: DPOSettings) -> None:
+    from alignkit.train import dpo
+
+    _print_result(dpo.train(settings))
+
+
+DPO_HELP = """Train a policy with DPO or a sibling loss (any TRL loss type), or Factual-DPO
+(--loss-type factual --factual-lambda L). The reference is the initial policy unless
+--ref-model is given; its log-probs are computed once and reused by later runs."""
+
+add_settings_command(app, "dpo", DPOSettings, _dpo, DPO_HELP)
+add_settings_command(hrm_hf, "dpo-train", DPOSettings, _dpo, DPO_HELP)

@@ -48,7 +48,13 @@ def load_settings_of(s: CommonSettings):
 
 def training_arguments(s: CommonSettings, has_eval: bool) -> dict[str, Any]:
     """Keyword arguments for a TRL config (all TRL configs extend TrainingArguments)."""
+    import torch
+
+    # bf16 autocast on CPU is worth it (bf16 matmuls are several times faster there), but
+    # transformers only allows it with use_cpu set
+    cpu_bf16 = s.bf16 and not torch.cuda.is_available()
     return {
+        "use_cpu": cpu_bf16,
         "output_dir": str(s.output_dir),
         "num_train_epochs": s.epochs,
         "max_steps": s.max_steps,

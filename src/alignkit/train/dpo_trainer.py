@@ -1,0 +1,48 @@
+"""TRL's DPOTrainer with alignkit's reference cache, and Factual-DPO as a reference shift.
+
+Only `_precompute_ref_logps` is overridden (TRL 1.16's hook that adds `ref_chosen_logps` /
+`ref_rejected_logps` columns); the loss itself stays TRL's. Factual-DPO's logits are
+beta * (z - lambda * dh) with z = (pi_c - pi_r) - (ref_c - ref_r) (see losses.factual_dpo_loss),
+which is TRL's sigmoid loss with ref_c raised by lambda * dh, so the shift is applied to the
+cached reference column and nothing else changes. The implicit rewards TRL logs for such a run
+include that shift.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from trl import DPOTrainer
+
+from alignkit.train import refcache
+
+
+class CachedReferenceDPOTrainer(DPOTrainer):
+    def __init__(self, *args, alignkit_cache_parts: dict, factual_lambda: float | None, **kwargs):
+        self._cache_parts = alignkit_cache_parts
+        self._factual_lambda = factual_lambda
+        self.reference_cache: dict[str, dict] = {}  # split name -> {"status", "fingerprint"}
+        super().__init__(*args, **kwargs)
+
+    def _precompute_ref_logps(self, dataset, name: str, batch_size: int):
+        key = refcache.fingerprint(**self._cache_parts, data=refcache.dataset_digest(dataset))
+        cached = refcache.load(key)
+        if cached is None:
+            computed = super()._precompute_ref_logps(dataset, name, batch_size)
+            chosen = np.asarray(computed["ref_chosen_logps"][:], dtype=np.float64)
+            rejected = np.asarray(computed["ref_rejected_logps"][:], dtype=np.float64)
+            if self.accelerator.is_main_process:
+                refcache.store(key, chosen, rejected)
+            status = "miss"
+        else:
+            chosen, rejected = cached
+            status = "hit"
+        self.reference_cache[name] = {"status": status, "fingerprint": key}
+        if self._factual_lambda is not None and "delta_h" in dataset.column_names:
+            chosen = chosen + self._factual_lambda * np.asarray(
+                dataset["delta_h"], dtype=np.float64
+            )
+        for column in ("ref_chosen_logps", "ref_rejected_logps"):
+            if column in dataset.column_names:
+                dataset = dataset.remove_columns(column)
+        dataset = dataset.add_column("ref_chosen_logps", chosen.astype(np.float32).tolist())
+        return dataset.add_column("ref_rejected_logps", rejected.astype(np.float32).tolist())

@@ -1,0 +1,103 @@
+"""DPO on a tiny Llama built here: it learns, the reference log-probs are computed once and
+reused by a run with other beta/lambda, and Factual-DPO orients and shifts pairs correctly."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from alignkit.errors import AlignkitError  # noqa: E402
+from alignkit.train import dpo  # noqa: E402
+from tests.train.helpers import preference_rows, read_metrics  # noqa: E402
+
+
+def dataset(tmp_path, flags: bool = True):
+    from alignkit.data import ingest
+
+    rows = preference_rows(80)
+    for i, r in enumerate(rows):
+        if flags:
+            # every third pair has the hallucinated answer preferred: orientation must swap it
+            r["h_chosen"], r["h_rejected"] = (1, 0) if i % 3 == 0 else (0, i % 2)
+    src = tmp_path / "pairs.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "data"
+    ingest(input=src, output=out, train_ratio=0.8, eval_ratio=0.2, test_ratio=0.0)
+    return out
+
+
+def settings(tmp_path, data, name="run", **kw) -> dpo.DPOSettings:
+    base = dict(
+        policy_model="tiny-llama", dataset_dir=data, output_dir=tmp_path / name, max_steps=10,
+        batch_size=4, lr=1e-3, eval_steps=5, save_steps=5, logging_steps=2, max_length=64,
+        warmup_ratio=0.0,
+    )  # fmt: skip
+    base.update(kw)
+    return dpo.DPOSettings(**base)
+
+
+def test_dpo_learns_and_reuses_the_reference(tmp_path, monkeypatch):
+    from alignkit.models import load_causal_lm
+
+    data = dataset(tmp_path)
+    first = dpo.train(settings(tmp_path, data))
+    run = tmp_path / "run"
+    info = json.loads((run / "run.json").read_text())
+    assert first.status == "succeeded" and info["reference_cache"] == "miss"
+    losses = [r["loss"] for r in read_metrics(run) if "loss" in r]
+    assert losses[-1] < losses[0]
+    assert first.metrics["eval_rewards/accuracies"] > 0.9
+    initial, _ = load_causal_lm("tiny-llama")
+    trained, _ = load_causal_lm(str(run))
+    assert any(
+        not torch.equal(a, b)
+        for (_, a), (_, b) in zip(initial.named_parameters(), trained.named_parameters())
+    )
+
+    # another beta (and seed, lr, output folder): same reference and data -> no reference pass
+    from trl import DPOTrainer
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the reference forward pass ran on a cache hit")
+
+    monkeypatch.setattr(DPOTrainer, "compute_ref_log_probs", forbidden)
+    second = dpo.train(settings(tmp_path, data, "run2", beta=0.5, seed=7, lr=5e-4))
+    info2 = json.loads((tmp_path / "run2" / "run.json").read_text())
+    assert second.status == "succeeded" and info2["reference_cache"] == "hit"
+    assert info2["reference_fingerprints"] == info["reference_fingerprints"]
+    # a longer max length is another fingerprint: a miss
+    monkeypatch.undo()
+    dpo.train(settings(tmp_path, data, "run3", max_length=48, max_steps=2))
+    assert json.loads((tmp_path / "run3" / "run.json").read_text())["reference_cache"] == "miss"
+
+
+def test_factual_dpo_orients_and_hits_the_cache_across_lambdas(tmp_path):
+    data = dataset(tmp_path)
+    a = dpo.train(settings(tmp_path, data, "f1", loss_type="factual", factual_lambda=1.0))
+    b = dpo.train(settings(tmp_path, data, "f2", loss_type="factual", factual_lambda=3.0, beta=0.3))
+    assert a.status == b.status == "succeeded"
+    assert json.loads((tmp_path / "f2" / "run.json").read_text())["reference_cache"] == "hit"
+
+
+def test_factual_orientation_and_missing_flags(tmp_path):
+    import datasets
+
+    ds = datasets.Dataset.from_list([
+        {"prompt": "p", "chosen": "wrong", "rejected": "right", "h_chosen": 1, "h_rejected": 0},
+        {"prompt": "p", "chosen": "right", "rejected": "wrong", "h_chosen": 0, "h_rejected": 1},
+        {"prompt": "p", "chosen": "a", "rejected": "b", "h_chosen": 0, "h_rejected": 0},
+    ])  # fmt: skip
+    out = dpo.factual_columns(ds, default=None)
+    assert out["chosen"] == ["right", "right", "a"] and out["delta_h"] == [1, 1, 0]
+    bare = datasets.Dataset.from_list([{"prompt": "p", "chosen": "a", "rejected": "b"}])
+    with pytest.raises(AlignkitError, match="factual-default"):
+        dpo.factual_columns(bare, default=None)
+    assert dpo.factual_columns(bare, default=0)["delta_h"] == [0]
+
+
+def test_bad_loss_type_is_a_user_error(tmp_path):
+    with pytest.raises(AlignkitError, match="loss-type"):
+        dpo.DPOSettings(loss_type="nope")
