@@ -63,13 +63,14 @@ def test_dpo_learns_and_reuses_the_reference(tmp_path, monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("the reference forward pass ran on a cache hit")
 
-    monkeypatch.setattr(DPOTrainer, "compute_ref_log_probs", forbidden)
-    second = dpo.train(settings(tmp_path, data, "run2", beta=0.5, seed=7, lr=5e-4))
+    # (a scoped patch: undoing the whole monkeypatch would also undo the test's isolated dirs)
+    with monkeypatch.context() as patch:
+        patch.setattr(DPOTrainer, "compute_ref_log_probs", forbidden)
+        second = dpo.train(settings(tmp_path, data, "run2", beta=0.5, seed=7, lr=5e-4))
     info2 = json.loads((tmp_path / "run2" / "run.json").read_text())
     assert second.status == "succeeded" and info2["reference_cache"] == "hit"
     assert info2["reference_fingerprints"] == info["reference_fingerprints"]
-    # a longer max length is another fingerprint: a miss
-    monkeypatch.undo()
+    # a shorter max length is another fingerprint: a miss
     dpo.train(settings(tmp_path, data, "run3", max_length=48, max_steps=2))
     assert json.loads((tmp_path / "run3" / "run.json").read_text())["reference_cache"] == "miss"
 
@@ -101,3 +102,24 @@ def test_factual_orientation_and_missing_flags(tmp_path):
 def test_bad_loss_type_is_a_user_error(tmp_path):
     with pytest.raises(AlignkitError, match="loss-type"):
         dpo.DPOSettings(loss_type="nope")
+
+
+@pytest.mark.slow
+def test_smollm2_lora_trains_20_dpo_steps_on_cpu(tmp_path):
+    """The packaged default policy with LoRA on the sample export (factual flags included)."""
+    from alignkit.data import ingest
+    from alignkit.data.sample import write_sample_export
+
+    export = write_sample_export(tmp_path / "export.json", n=120)
+    ingest(input=export, output=tmp_path / "data", train_ratio=0.9, eval_ratio=0.1, test_ratio=0.0)
+    s = dpo.DPOSettings(
+        policy_model="smollm2-135m-instruct", dataset_dir=tmp_path / "data",
+        output_dir=tmp_path / "run", max_steps=20, batch_size=2, lr=5e-5, lora=True,
+        loss_type="factual", factual_lambda=1.0, eval_steps=20, save_steps=20,
+        logging_steps=5, max_length=128, bf16=True,
+    )  # fmt: skip
+    result = dpo.train(s)
+    assert result.status == "succeeded" and result.steps == 20
+    assert (tmp_path / "run" / "model" / "adapter_config.json").exists()
+    losses = [r["loss"] for r in read_metrics(tmp_path / "run") if "loss" in r]
+    assert len(losses) == 4 and all(x == x for x in losses)  # finite, logged every 5 steps
