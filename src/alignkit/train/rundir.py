@@ -21,6 +21,7 @@ from alignkit.data.write import write_json
 
 MARKER = "alignkit_complete.json"
 STATUSES = ("running", "succeeded", "failed", "stopped")
+LOGGERS = ("alignkit", "transformers", "trl", "peft", "accelerate")
 
 
 def versions() -> dict[str, str]:
@@ -58,6 +59,7 @@ class RunDir:
     method: str
     started: float = field(default_factory=time.time)
     info: dict[str, Any] = field(default_factory=dict)
+    _log_handler: logging.Handler | None = None
 
     @property
     def metrics_path(self) -> Path:
@@ -72,8 +74,9 @@ class RunDir:
         write_json(settings, self.path / "config.json")
         handler = logging.FileHandler(self.path / "train.log")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        for name in ("alignkit", "transformers", "trl", "peft", "accelerate"):
+        for name in LOGGERS:
             logging.getLogger(name).addHandler(handler)
+        self._log_handler = handler
         logging.getLogger("alignkit").setLevel(logging.INFO)
         self.write("running", argv=sys.argv)
 
@@ -104,6 +107,12 @@ class RunDir:
         }
         if is_main_process():
             write_json(record, self.path / "run.json")
+        if status != "running" and self._log_handler is not None:
+            # a process may run several trainings (tests, sweeps): each log file gets its own
+            for name in LOGGERS:
+                logging.getLogger(name).removeHandler(self._log_handler)
+            self._log_handler.close()
+            self._log_handler = None
         return record
 
 
