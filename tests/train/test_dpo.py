@@ -123,3 +123,19 @@ def test_smollm2_lora_trains_20_dpo_steps_on_cpu(tmp_path):
     assert (tmp_path / "run" / "model" / "adapter_config.json").exists()
     losses = [r["loss"] for r in read_metrics(tmp_path / "run") if "loss" in r]
     assert len(losses) == 4 and all(x == x for x in losses)  # finite, logged every 5 steps
+
+
+def test_reference_fingerprint_follows_the_tokens_not_the_settings():
+    import datasets
+
+    from alignkit.train import refcache
+
+    a = datasets.Dataset.from_list([{"prompt_ids": [1, 2], "chosen_ids": [3], "rejected_ids": [4]}])
+    b = datasets.Dataset.from_list([{"prompt_ids": [1, 2], "chosen_ids": [3], "rejected_ids": [5]}])
+    assert refcache.dataset_digest(a) == refcache.dataset_digest(a.map(lambda x: x))
+    assert refcache.dataset_digest(a) != refcache.dataset_digest(b)
+    with pytest.raises(RuntimeError, match="fingerprint"):
+        refcache.dataset_digest(datasets.Dataset.from_list([{"text": "x"}]))
+    parts = {"reference": "w", "max_length": 64, "truncation": "right"}
+    assert refcache.fingerprint(**parts) == refcache.fingerprint(**dict(reversed(parts.items())))
+    assert refcache.fingerprint(**parts) != refcache.fingerprint(**{**parts, "max_length": 65})

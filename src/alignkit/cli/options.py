@@ -16,8 +16,7 @@ import typer
 
 def _base(hint: Any) -> Any:
     """`X | None` -> X; Literal choices are validated by the dataclass, so they are strings."""
-    if get_origin(hint) in (typing.Union, types.UnionType):
-        hint = next(a for a in get_args(hint) if a is not type(None))
+    hint = _strip_none(hint)
     if get_origin(hint) is Literal:
         return str
     if get_origin(hint) is list:
@@ -30,7 +29,7 @@ def _parameter(f: dataclasses.Field, hint: Any) -> inspect.Parameter:
     help_text = f.metadata.get("help", "")
     if f.default is not dataclasses.MISSING and f.default is not None:
         help_text += f" (default: {f.default})"
-    if get_origin(hint) is Literal or get_origin(_strip_none(hint)) is Literal:
+    if get_origin(_strip_none(hint)) is Literal:
         help_text += f" ({'|'.join(get_args(_strip_none(hint)))})"
     base = _base(hint)
     names = [f"{flag}/--no-{flag[2:]}"] if base is bool else [flag]

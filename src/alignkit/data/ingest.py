@@ -101,7 +101,7 @@ def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
     lap("anonymize")
     rules = Rules(s.min_prompt_toks, s.max_prompt_toks, s.max_response_toks, s.tokenizer)
     frame = measure(c, rules)
-    frame = frame.with_columns(reasons(c, frame, rules).alias("_reason"))
+    frame = frame.with_columns(reasons(c, rules).alias("_reason"))
     valid = frame["_reason"].is_null()
     dup = duplicate_mask(frame, valid, s.dedup_by, c.kind)
     frame = frame.with_columns(

@@ -65,7 +65,7 @@ def measure(canonical: Canonical, rules: Rules) -> pl.DataFrame:
     )
 
 
-def reasons(canonical: Canonical, frame: pl.DataFrame, rules: Rules) -> pl.Expr:
+def reasons(canonical: Canonical, rules: Rules) -> pl.Expr:
     """An expression giving each row's first failing rule, or null."""
     checks: list[tuple[pl.Expr, str]] = []
     for c in canonical.text_columns:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alignkit.train.rundir import RunDir, last_complete_checkpoint, peak_gpu_mb, peak_rss_mb
+from alignkit.train.rundir import RunDir, last_complete_checkpoint
 from alignkit.train.settings import CommonSettings
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def callbacks(run: RunDir) -> tuple[list, GracefulStop]:
     return [MetricsCallback(run), CheckpointMarker(), stop], stop
 
 
-def run_training(trainer, run: RunDir, settings: CommonSettings, stop: GracefulStop) -> dict:
+def run_training(trainer, run: RunDir, settings: CommonSettings) -> dict:
     """Train (resuming from the last complete checkpoint when asked) and return the trainer's
     train metrics; a SIGTERM ends it early with a checkpoint saved."""
     resume_from = last_complete_checkpoint(settings.output_dir) if settings.resume else None
@@ -131,8 +131,8 @@ def finish(
         steps=steps,
         duration_s=record["duration_s"],
         samples_per_s=record.get("samples_per_s"),
-        peak_rss_mb=peak_rss_mb(),
-        peak_gpu_mb=peak_gpu_mb(),
+        peak_rss_mb=record["peak_rss_mb"],
+        peak_gpu_mb=record["peak_gpu_mb"],
         run=record,
     )
 

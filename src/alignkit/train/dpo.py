@@ -168,7 +168,7 @@ def train(settings: DPOSettings):
                 k: v["fingerprint"] for k, v in trainer.reference_cache.items()
             },
         )
-        train_metrics = common.run_training(trainer, run, settings, stop)
+        train_metrics = common.run_training(trainer, run, settings)
         metrics = trainer.evaluate() if eval_ds is not None else {}
         if not stop.requested:
             common.save_final(trainer, tokenizer, settings.output_dir)

@@ -41,11 +41,14 @@ def weights_digest(model_dir: Path) -> str:
 def dataset_digest(
     dataset, columns: tuple[str, ...] = ("prompt_ids", "chosen_ids", "rejected_ids")
 ) -> str:
+    present = [c for c in columns if c in dataset.column_names]
+    if not present:
+        # hashing nothing would give every dataset the same key and reuse wrong log-probs
+        raise RuntimeError(f"no tokenized columns {columns} to fingerprint; TRL changed them?")
     h = hashlib.blake2b(digest_size=16)
-    for column in columns:
-        if column in dataset.column_names:
-            h.update(column.encode())
-            h.update(orjson.dumps(dataset[column][:]))
+    for column in present:
+        h.update(column.encode())
+        h.update(orjson.dumps(dataset[column][:]))
     return h.hexdigest()
 
 

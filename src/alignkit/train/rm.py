@@ -85,7 +85,7 @@ def train(settings: RMSettings):
             peft_config=lora_config(load, "SEQ_CLS"),
             callbacks=cbs,
         )
-        train_metrics = common.run_training(trainer, run, settings, stop)
+        train_metrics = common.run_training(trainer, run, settings)
         metrics: dict[str, float] = {}
         if eval_ds is not None:
             metrics = {**trainer.evaluate(), **pair_eval.last}

@@ -8,6 +8,7 @@ torch; flags given on the command line override the file.
 from __future__ import annotations
 
 import dataclasses
+import typing
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
@@ -120,14 +121,8 @@ def load_settings(cls: type[T], path: Path | None, overrides: dict[str, Any]) ->
     unknown = sorted(set(data) - set(known))
     if unknown:
         raise AlignkitError(f"unknown setting(s) for {cls.__name__}: {', '.join(unknown)}")
-    hints = _hints(cls)
+    hints = typing.get_type_hints(cls)
     try:
         return cls(**{k: _coerce(v, hints[k], k) for k, v in data.items()})
     except TypeError as exc:
         raise AlignkitError(f"bad settings: {exc}") from None
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    import typing
-
-    return typing.get_type_hints(cls)

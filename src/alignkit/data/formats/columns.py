@@ -157,7 +157,7 @@ def detect(rows: list[dict[str, Any]], ctx: AdaptContext) -> bool:
     return bool(ctx.column_map)
 
 
-def check_map(column_map: dict[str, str], kind_hint: str | None = None) -> None:
+def check_map(column_map: dict[str, str]) -> None:
     """Reject a column map that cannot make records, before reading any data."""
     from alignkit.errors import AlignkitError
 
@@ -182,11 +182,6 @@ def check_map(column_map: dict[str, str], kind_hint: str | None = None) -> None:
         )
     if {"score_a"} <= targets and "score_b" not in targets:
         raise AlignkitError("--map score_a needs score_b too")
-
-
-def kind_of(column_map: dict[str, str]) -> str:
-    has_pair = {"chosen", "a", "responses"} & set(column_map)
-    return "unpaired" if "completion" in column_map and not has_pair else "preference"
 
 
 COLUMNS = Format(
