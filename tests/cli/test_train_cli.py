@@ -35,6 +35,18 @@ def test_every_setting_is_a_flag_and_help_imports_no_torch():
     )
 
 
+@pytest.mark.parametrize("method", ["dpo", "sft", "kto", "orpo"])
+def test_every_method_has_a_command_with_all_its_flags(method):
+    import importlib
+
+    module = importlib.import_module(f"alignkit.train.{method}")
+    cls = getattr(module, f"{method.upper()}Settings")
+    result = run_cli("train", method, "--help")
+    assert result.returncode == 0
+    for f in dataclasses.fields(cls):
+        assert "--" + f.name.replace("_", "-") in result.stdout, f.name
+
+
 def test_aliases_list_the_same_flags():
     assert "--base-model" in run_cli("hrm-hf", "rm-train", "--help").stdout
     dpo_help = run_cli("hrm-hf", "dpo-train", "--help").stdout

@@ -26,7 +26,9 @@ from alignkit.train.losses import (  # noqa: E402
     factual_dpo_loss,
     hinge_loss,
     ipo_loss,
+    kto_loss,
     orient_factual,
+    orpo_odds_ratio_loss,
     reward_model_loss,
     sigmoid_loss,
 )
@@ -227,3 +229,35 @@ def test_invalid_beta(fn):
 def test_invalid_label_smoothing():
     with pytest.raises(ValueError, match="label_smoothing"):
         sigmoid_loss(PC, PR, RC, RR, 0.5, label_smoothing=0.5)
+
+
+def test_orpo_odds_ratio_by_hand():
+    # P_c = 0.5 -> odds 1; P_r = 0.25 -> odds 1/3; log odds ratio = log 3;
+    # -log sigma(log 3) = log(1 + 1/3)
+    losses = orpo_odds_ratio_loss(t(math.log(0.5)), t(math.log(0.25)), lam=0.1)
+    assert losses.item() == pytest.approx(0.1 * math.log(4 / 3), rel=1e-6)
+    # equal probabilities: log sigma(0) = -log 2
+    assert orpo_odds_ratio_loss(t(-0.1), t(-0.1), 1.0).item() == pytest.approx(math.log(2))
+
+
+def test_orpo_matches_trl_experimental_trainer():
+    from types import SimpleNamespace
+
+    from trl.experimental.orpo import ORPOTrainer
+
+    chosen, rejected = t(-0.05, -0.9, -2.5, -7.0), t(-0.6, -0.2, -3.0, -1e-4)
+    fake = SimpleNamespace(beta=0.3, accelerator=SimpleNamespace(device="cpu"))
+    trl_losses = ORPOTrainer.odds_ratio_loss(fake, chosen, rejected)[0]
+    # TRL returns lambda * log sigma(.) and subtracts it from the NLL
+    assert torch.allclose(orpo_odds_ratio_loss(chosen, rejected, 0.3), -trl_losses)
+
+
+def test_kto_by_hand():
+    # r = -10 - (-12) = 2, z0 = 1, beta = 0.5
+    policy, ref, kl = t(-10, -10), t(-12, -12), 1.0
+    losses = kto_loss(policy, ref, torch.tensor([True, False]), kl, 0.5, 1.0, 2.0)
+    s = 1 / (1 + math.exp(-0.5))  # sigma(beta (r - z0)) = sigma(0.5)
+    assert losses.tolist() == pytest.approx([1 - s, 2.0 * s], rel=1e-6)
+    # a negative KL estimate is clamped to 0: sigma(0.5 * 2) for the desirable one
+    low = kto_loss(policy, ref, torch.tensor([True, True]), -3.0, 0.5)
+    assert low[0].item() == pytest.approx(1 - 1 / (1 + math.exp(-1.0)), rel=1e-6)

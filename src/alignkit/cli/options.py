@@ -71,5 +71,6 @@ def add_settings_command(
         run(load_settings(settings_cls, path, overrides))
 
     command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    help_text = " ".join(help_text.split())  # a help paragraph wrapped in source reads as one
     command.__doc__ = help_text
     app.command(name, help=help_text)(command)

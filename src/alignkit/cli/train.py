@@ -7,7 +7,10 @@ import typer
 
 from alignkit.cli.options import add_settings_command
 from alignkit.train.dpo import DPOSettings
+from alignkit.train.kto import KTOSettings
+from alignkit.train.orpo import ORPOSettings
 from alignkit.train.rm import RMSettings
+from alignkit.train.sft import SFTSettings
 
 app = typer.Typer(help="Train reward models and policies (TRL).", no_args_is_help=True)
 # the seed spec's names for the same commands
@@ -55,8 +58,56 @@ def _dpo(settings: DPOSettings) -> None:
 
 
 DPO_HELP = """Train a policy with DPO or a sibling loss (any TRL loss type), or Factual-DPO
-(--loss-type factual --factual-lambda L). The reference is the initial policy unless
---ref-model is given; its log-probs are computed once and reused by later runs."""
+(--loss-type factual --factual-lambda L). The reference is the initial policy unless --ref-model is
+given; its log-probs are computed once and reused by later runs."""
 
 add_settings_command(app, "dpo", DPOSettings, _dpo, DPO_HELP)
 add_settings_command(hrm_hf, "dpo-train", DPOSettings, _dpo, DPO_HELP)
+
+
+def _sft(settings: SFTSettings) -> None:
+    from alignkit.train import sft
+
+    _print_result(sft.train(settings))
+
+
+add_settings_command(
+    app,
+    "sft",
+    SFTSettings,
+    _sft,
+    """Supervised fine-tuning on demonstrations: the chosen side of preference pairs, or the
+desirable completions of unpaired feedback (loss on completion tokens only).""",
+)
+
+
+def _kto(settings: KTOSettings) -> None:
+    from alignkit.train import kto
+
+    _print_result(kto.train(settings))
+
+
+add_settings_command(
+    app,
+    "kto",
+    KTOSettings,
+    _kto,
+    """Train a policy with KTO on unpaired feedback (prompt, completion, desirable or not);
+preference pairs are split into one desirable and one undesirable example each.""",
+)
+
+
+def _orpo(settings: ORPOSettings) -> None:
+    from alignkit.train import orpo
+
+    _print_result(orpo.train(settings))
+
+
+add_settings_command(
+    app,
+    "orpo",
+    ORPOSettings,
+    _orpo,
+    """Train a policy with ORPO (SFT + odds-ratio preference term, no reference model; TRL's
+experimental trainer).""",
+)

@@ -95,84 +95,76 @@ def _keep(dataset, factual: bool):
 def train(settings: DPOSettings):
     """Train a policy with DPO (or a sibling loss); returns metrics, paths, timings, memory,
     versions and the reference-cache outcome."""
+    from alignkit.train.lifecycle import execute
+
+    return execute("dpo", settings, lambda run, callbacks: _build(settings, run, callbacks))
+
+
+def _build(settings: DPOSettings, run, callbacks):
     from trl import DPOConfig
 
+    from alignkit.models import check_device_support, load_causal_lm, lora_config, resolve
     from alignkit.train import common, refcache
     from alignkit.train.data import load_split
-    from alignkit.train.rundir import RunDir
+    from alignkit.train.dpo_trainer import CachedReferenceDPOTrainer
+    from alignkit.train.lifecycle import Built
 
-    run = RunDir(settings.output_dir, "dpo")
-    run.start(settings.to_dict(), settings.resume)
-    try:
-        factual = settings.loss_type == "factual"
-        columns = ("prompt", "chosen", "rejected")
-        train_raw = load_split(settings.dataset_dir, "train", columns)
-        eval_raw = load_split(settings.dataset_dir, "eval", columns, required=False)
-        if factual:
-            train_raw = factual_columns(train_raw, settings.factual_default)
-            if eval_raw is not None:
-                eval_raw = factual_columns(eval_raw, settings.factual_default)
-        train_ds = _keep(train_raw, factual)
-        eval_ds = _keep(eval_raw, factual) if eval_raw is not None else None
+    factual = settings.loss_type == "factual"
+    columns = ("prompt", "chosen", "rejected")
+    train_raw = load_split(settings.dataset_dir, "train", columns)
+    eval_raw = load_split(settings.dataset_dir, "eval", columns, required=False)
+    if factual:
+        train_raw = factual_columns(train_raw, settings.factual_default)
+        if eval_raw is not None:
+            eval_raw = factual_columns(eval_raw, settings.factual_default)
+    train_ds = _keep(train_raw, factual)
+    eval_ds = _keep(eval_raw, factual) if eval_raw is not None else None
 
-        from alignkit.models import check_device_support, load_causal_lm, lora_config, resolve
-        from alignkit.train.dpo_trainer import CachedReferenceDPOTrainer
+    load = common.load_settings_of(settings)
+    check_device_support(load)
+    model, tokenizer = load_causal_lm(settings.policy_model, load)
+    ref_model = None
+    ref_name = settings.ref_model or settings.policy_model
+    if settings.ref_model:
+        ref_model, _ = load_causal_lm(settings.ref_model, load)
+    import trl
 
-        load = common.load_settings_of(settings)
-        check_device_support(load)
-        model, tokenizer = load_causal_lm(settings.policy_model, load)
-        ref_model = None
-        ref_name = settings.ref_model or settings.policy_model
-        if settings.ref_model:
-            ref_model, _ = load_causal_lm(settings.ref_model, load)
-        import trl
-
-        cache_parts = {
-            "reference": refcache.weights_digest(resolve(ref_name)),
-            "max_length": settings.max_length,
-            "truncation": settings.truncation,
-            "dtype": "bf16" if settings.bf16 else "fp16" if settings.fp16 else "fp32",
-            "trl": trl.__version__,
-        }
-        config = DPOConfig(
-            **common.training_arguments(settings, has_eval=eval_ds is not None),
-            beta=settings.beta,
-            loss_type=["sigmoid" if factual else settings.loss_type],
-            label_smoothing=settings.label_smoothing,
-            max_length=settings.max_length,
-            truncation_mode="keep_start" if settings.truncation == "right" else "keep_end",
-            precompute_ref_log_probs=True,
-        )
-        cbs, stop = common.callbacks(run)
-        trainer = CachedReferenceDPOTrainer(
-            model=model,
-            ref_model=ref_model,
-            args=config,
-            train_dataset=train_ds,
-            eval_dataset=eval_ds,
-            processing_class=tokenizer,
-            peft_config=lora_config(load, "CAUSAL_LM"),
-            callbacks=cbs,
-            alignkit_cache_parts=cache_parts,
-            factual_lambda=settings.factual_lambda if factual else None,
-        )
-        statuses = {v["status"] for v in trainer.reference_cache.values()}
-        run.info.update(
-            policy_model=settings.policy_model,
-            ref_model=ref_name,
-            train_pairs=len(train_ds),
-            # TRL drops pairs whose prompt alone fills max_length; they are counted here
-            dropped_long_prompts=len(train_ds) - len(trainer.train_dataset),
-            reference_cache="hit" if statuses == {"hit"} else "miss",
-            reference_fingerprints={
-                k: v["fingerprint"] for k, v in trainer.reference_cache.items()
-            },
-        )
-        train_metrics = common.run_training(trainer, run, settings)
-        metrics = trainer.evaluate() if eval_ds is not None else {}
-        if not stop.requested:
-            common.save_final(trainer, tokenizer, settings.output_dir)
-        return common.finish(run, trainer, stop, train_metrics, metrics)
-    except BaseException as exc:
-        common.fail(run, exc)
-        raise
+    cache_parts = {
+        "reference": refcache.weights_digest(resolve(ref_name)),
+        "max_length": settings.max_length,
+        "truncation": settings.truncation,
+        "dtype": "bf16" if settings.bf16 else "fp16" if settings.fp16 else "fp32",
+        "trl": trl.__version__,
+    }
+    config = DPOConfig(
+        **common.training_arguments(settings, has_eval=eval_ds is not None),
+        beta=settings.beta,
+        loss_type=["sigmoid" if factual else settings.loss_type],
+        label_smoothing=settings.label_smoothing,
+        max_length=settings.max_length,
+        truncation_mode="keep_start" if settings.truncation == "right" else "keep_end",
+        precompute_ref_log_probs=True,
+    )
+    trainer = CachedReferenceDPOTrainer(
+        model=model,
+        ref_model=ref_model,
+        args=config,
+        train_dataset=train_ds,
+        eval_dataset=eval_ds,
+        processing_class=tokenizer,
+        peft_config=lora_config(load, "CAUSAL_LM"),
+        callbacks=callbacks,
+        alignkit_cache_parts=cache_parts,
+        factual_lambda=settings.factual_lambda if factual else None,
+    )
+    statuses = {v["status"] for v in trainer.reference_cache.values()}
+    run.info.update(
+        policy_model=settings.policy_model,
+        ref_model=ref_name,
+        train_pairs=len(train_ds),
+        # TRL drops pairs whose prompt alone fills max_length; they are counted here
+        dropped_long_prompts=len(train_ds) - len(trainer.train_dataset),
+        reference_cache="hit" if statuses == {"hit"} else "miss",
+        reference_fingerprints={k: v["fingerprint"] for k, v in trainer.reference_cache.items()},
+    )
+    return Built(trainer, tokenizer)

@@ -191,3 +191,50 @@ LOSSES: dict[str, Callable[..., PreferenceLossOutput]] = {
     "ipo": ipo_loss,
     "factual": factual_dpo_loss,
 }
+
+
+def _log1mexp(x: Tensor) -> Tensor:
+    """log(1 - exp(x)) for x < 0, stable on both sides of -ln 2 (Maechler 2012)."""
+    return torch.where(
+        x < -0.6931471805599453, torch.log1p(-torch.exp(x)), torch.log(-torch.expm1(x))
+    )
+
+
+def orpo_odds_ratio_loss(chosen_avg_logp: Tensor, rejected_avg_logp: Tensor, lam: float) -> Tensor:
+    """ORPO's odds-ratio term, lambda * -log sigma(log odds(y_w|x) - log odds(y_l|x)), per example.
+
+    Hong et al. 2024, "ORPO: Monolithic Preference Optimization without Reference Model"
+    (arXiv:2403.07691), eqs. 4 and 7: odds(y|x) = P(y|x) / (1 - P(y|x)) with P the *length-
+    averaged* token probability, so log odds = logp - log(1 - exp(logp)). The full objective
+    (eq. 6) adds the chosen response's NLL; TRL's ORPOTrainer computes both (its `beta` is
+    this lambda). Inputs must be < 0 (probabilities below 1).
+    """
+    c, r = chosen_avg_logp.float(), rejected_avg_logp.float()
+    log_odds = (c - r) - (_log1mexp(c) - _log1mexp(r))
+    return -lam * F.logsigmoid(log_odds)
+
+
+def kto_loss(
+    policy_logps: Tensor,
+    ref_logps: Tensor,
+    desirable: Tensor,
+    kl: Tensor | float,
+    beta: float,
+    desirable_weight: float = 1.0,
+    undesirable_weight: float = 1.0,
+) -> Tensor:
+    """KTO per example: lambda_y - v(x, y) (Ethayarajh et al. 2024, "KTO: Model Alignment as
+    Prospect Theoretic Optimization", arXiv:2402.01306, eq. 7).
+
+    r = log pi(y|x) - log pi_ref(y|x), z0 = the batch's KL(pi || pi_ref) estimate (detached,
+    clamped at 0); v = lambda_D sigma(beta (r - z0)) for a desirable y, lambda_U sigma(beta
+    (z0 - r)) for an undesirable one. So the loss is lambda_y (1 - sigma(...)), the form TRL's
+    KTOTrainer computes.
+    """
+    _check_beta(beta)
+    z0 = torch.as_tensor(kl, dtype=policy_logps.dtype).detach().clamp(min=0)
+    r = policy_logps - ref_logps
+    good = desirable.bool()
+    value = torch.where(good, torch.sigmoid(beta * (r - z0)), torch.sigmoid(beta * (z0 - r)))
+    weight = torch.where(good, desirable_weight, undesirable_weight).to(value.dtype)
+    return weight * (1 - value)

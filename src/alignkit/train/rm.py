@@ -28,70 +28,62 @@ class RMSettings(CommonSettings):
 
 def train(settings: RMSettings):
     """Train a reward model; returns metrics, paths, timings, memory and versions."""
+    from alignkit.train.lifecycle import execute
+
+    return execute("rm", settings, lambda run, callbacks: _build(settings, run, callbacks))
+
+
+def _build(settings: RMSettings, run, callbacks):
     from trl import RewardConfig, RewardTrainer
 
+    from alignkit.models import check_device_support, load_reward_model, lora_config
     from alignkit.train import common
     from alignkit.train.callbacks import PairEval
     from alignkit.train.data import load_split
-    from alignkit.train.rundir import RunDir
+    from alignkit.train.lifecycle import Built
     from alignkit.train.tokenize import tokenize_pairs
 
-    run = RunDir(settings.output_dir, "rm")
-    run.start(settings.to_dict(), settings.resume)
-    try:
-        columns = ("prompt", "chosen", "rejected")
-        train_raw = load_split(settings.dataset_dir, "train", columns)
-        eval_raw = load_split(settings.dataset_dir, "eval", columns, required=False)
-        from alignkit.models import check_device_support, load_reward_model, lora_config
-
-        load = common.load_settings_of(settings)
-        check_device_support(load)
-        model, tokenizer = load_reward_model(settings.base_model, load)
-        encoder = getattr(model.config, "model_type", "") in ENCODERS
-        if not settings.use_margin and "margin" in train_raw.column_names:
-            train_raw = train_raw.remove_columns("margin")
-        if "margin" in train_raw.column_names and None in train_raw["margin"]:
-            train_raw = train_raw.remove_columns("margin")  # TRL needs it on every row
-        side = settings.truncation
-        train_ds, cut = tokenize_pairs(train_raw, tokenizer, settings.max_length, side, encoder)
-        eval_ds, cut_eval = (None, 0)
-        if eval_raw is not None:
-            if "margin" in eval_raw.column_names:
-                eval_raw = eval_raw.remove_columns("margin")
-            length = settings.max_length
-            eval_ds, cut_eval = tokenize_pairs(eval_raw, tokenizer, length, side, encoder)
-        run.info.update(
-            base_model=settings.base_model,
-            train_pairs=len(train_ds),
-            eval_pairs=len(eval_ds) if eval_ds is not None else 0,
-            truncated_sequences=cut + cut_eval,
-        )
-        config = RewardConfig(
-            **common.training_arguments(settings, has_eval=eval_ds is not None),
-            max_length=None,  # already truncated: TRL would drop long pairs instead
-            center_rewards_coefficient=settings.center_rewards,
-        )
-        cbs, stop = common.callbacks(run)
-        pair_eval = None
-        if eval_ds is not None:
-            pair_eval = PairEval(run, eval_ds, tokenizer.pad_token_id, settings.batch_size)
-            cbs.append(pair_eval)
-        trainer = RewardTrainer(
-            model=model,
-            args=config,
-            train_dataset=train_ds,
-            eval_dataset=eval_ds,
-            processing_class=tokenizer,
-            peft_config=lora_config(load, "SEQ_CLS"),
-            callbacks=cbs,
-        )
-        train_metrics = common.run_training(trainer, run, settings)
-        metrics: dict[str, float] = {}
-        if eval_ds is not None:
-            metrics = {**trainer.evaluate(), **pair_eval.last}
-        if not stop.requested:
-            common.save_final(trainer, tokenizer, settings.output_dir)
-        return common.finish(run, trainer, stop, train_metrics, metrics)
-    except BaseException as exc:
-        common.fail(run, exc)
-        raise
+    columns = ("prompt", "chosen", "rejected")
+    train_raw = load_split(settings.dataset_dir, "train", columns)
+    eval_raw = load_split(settings.dataset_dir, "eval", columns, required=False)
+    load = common.load_settings_of(settings)
+    check_device_support(load)
+    model, tokenizer = load_reward_model(settings.base_model, load)
+    encoder = getattr(model.config, "model_type", "") in ENCODERS
+    if not settings.use_margin and "margin" in train_raw.column_names:
+        train_raw = train_raw.remove_columns("margin")
+    if "margin" in train_raw.column_names and None in train_raw["margin"]:
+        train_raw = train_raw.remove_columns("margin")  # TRL needs it on every row
+    side = settings.truncation
+    train_ds, cut = tokenize_pairs(train_raw, tokenizer, settings.max_length, side, encoder)
+    eval_ds, cut_eval = (None, 0)
+    if eval_raw is not None:
+        if "margin" in eval_raw.column_names:
+            eval_raw = eval_raw.remove_columns("margin")
+        length = settings.max_length
+        eval_ds, cut_eval = tokenize_pairs(eval_raw, tokenizer, length, side, encoder)
+    run.info.update(
+        base_model=settings.base_model,
+        train_pairs=len(train_ds),
+        eval_pairs=len(eval_ds) if eval_ds is not None else 0,
+        truncated_sequences=cut + cut_eval,
+    )
+    config = RewardConfig(
+        **common.training_arguments(settings, has_eval=eval_ds is not None),
+        max_length=None,  # already truncated: TRL would drop long pairs instead
+        center_rewards_coefficient=settings.center_rewards,
+    )
+    pair_eval = None
+    if eval_ds is not None:
+        pair_eval = PairEval(run, eval_ds, tokenizer.pad_token_id, settings.batch_size)
+        callbacks.append(pair_eval)
+    trainer = RewardTrainer(
+        model=model,
+        args=config,
+        train_dataset=train_ds,
+        eval_dataset=eval_ds,
+        processing_class=tokenizer,
+        peft_config=lora_config(load, "SEQ_CLS"),
+        callbacks=callbacks,
+    )
+    return Built(trainer, tokenizer, lambda: dict(pair_eval.last) if pair_eval else {})
