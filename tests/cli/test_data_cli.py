@@ -171,7 +171,7 @@ def test_readme_demo_figures(tmp_path):
     claimed = (
         f"It keeps {kept} of {rows} records ({d['duplicate']} duplicates, "
         f"{d['no_submitted_responses']} records with no submitted response, "
-        f"{d['no_majority']} with no\nmajority, {d['tie']} tie), reports Krippendorff's alpha "
+        f"{d['no_majority']} with no\nmajority), reports Krippendorff's alpha "
         f"{agreement['krippendorff_alpha']:.2f} and "
         f"{agreement['percent_agreement']:.1%} pairwise agreement"
     )

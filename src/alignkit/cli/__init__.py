@@ -8,6 +8,7 @@ import sys
 import typer
 
 from alignkit.cli import data as data_cli
+from alignkit.cli import eval as eval_cli
 from alignkit.cli import train as train_cli
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app = typer.Typer(
 )
 app.add_typer(data_cli.app, name="data")
 app.add_typer(train_cli.app, name="train")
+app.add_typer(eval_cli.app, name="eval")
 app.add_typer(train_cli.hrm_hf, name="hrm-hf")
 
 

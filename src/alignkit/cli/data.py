@@ -139,10 +139,10 @@ def stats(
 @app.command("sample-export")
 def sample_export(
     output: Annotated[Path, typer.Argument(help="Where to write the export (.json).")],
-    rows: Annotated[int, Opt(help="Number of records.")] = 300,
+    rows: Annotated[int, Opt(help="Number of records.")] = 340,
     seed: Annotated[int, Opt(help="Random seed.")] = 0,
 ) -> None:
-    """Write a sample annotation export in Argilla 2.x shape (three simulated annotators)."""
+    """Write the demo's annotation export in Argilla 2.x shape (three simulated annotators)."""
     from alignkit.data.sample import write_sample_export
 
     if rows < 1:

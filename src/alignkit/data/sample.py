@@ -1,10 +1,14 @@
-"""A sample annotation export in Argilla 2.x shape (`dataset.records.to_json`), made here.
+"""The demo's annotation export in Argilla 2.x shape (`dataset.records.to_json`), made here.
 
-Fact-checking prompts with two candidate answers: one states the fact, the other gets it
-wrong (its factuality flag h = 1), or both are right and one is curt. Three simulated annotators
-prefer the factual, complete answer, each with their own noise, so the export has real
-disagreement, ties, a draft that must not count, and model suggestions that are not labels.
-`make demo` ingests it until the full demo lands.
+Questions that make a chatty assistant ramble (alignkit.demo.content), each with two candidate
+responses: one short, complete, correct sentence (the team's house style), and a long-winded
+answer padded with preamble and filler that in 30% of records also states a misconception (its
+factuality flag h = 1). Three simulated annotators prefer the house style, each with their own
+error rate, so the export has real disagreement, ties, drafts that must not count, records
+nobody finished, a few re-exported duplicates, and model suggestions that are not labels.
+
+The preference is checkable by a rule, alignkit.demo.oracle.house_style, which the untuned
+SmolLM2 fails on nearly every prompt: that is what the demo's DPO policy has to learn.
 """
 
 from __future__ import annotations
@@ -14,102 +18,97 @@ from pathlib import Path
 
 from alignkit.data.write import write_json
 
-CAPITALS = [
-    ("France", "Paris", "Lyon"),
-    ("Japan", "Tokyo", "Osaka"),
-    ("Canada", "Ottawa", "Toronto"),
-    ("Australia", "Canberra", "Sydney"),
-    ("Brazil", "Brasilia", "Rio de Janeiro"),
-    ("Turkey", "Ankara", "Istanbul"),
-    ("Switzerland", "Bern", "Zurich"),
-    ("Nigeria", "Abuja", "Lagos"),
-    ("Morocco", "Rabat", "Casablanca"),
-    ("Vietnam", "Hanoi", "Ho Chi Minh City"),
-    ("New Zealand", "Wellington", "Auckland"),
-    ("Pakistan", "Islamabad", "Karachi"),
-    ("Kenya", "Nairobi", "Mombasa"),
-    ("Spain", "Madrid", "Barcelona"),
-    ("Italy", "Rome", "Milan"),
-    ("Egypt", "Cairo", "Giza"),
-]
-ELEMENTS = [
-    ("gold", "Au", "Ag"),
-    ("iron", "Fe", "Ir"),
-    ("sodium", "Na", "So"),
-    ("lead", "Pb", "Le"),
-    ("potassium", "K", "P"),
-    ("silver", "Ag", "Si"),
-    ("tin", "Sn", "Ti"),
-    ("copper", "Cu", "Co"),
-]
-ANNOTATORS = {"annotator-1": 0.05, "annotator-2": 0.12, "annotator-3": 0.2}  # error rates
+ANNOTATORS = {"annotator-1": 0.04, "annotator-2": 0.08, "annotator-3": 0.12}  # error rates
+OPENERS = (
+    "Great question!",
+    "What a fascinating thing to ask about!",
+    "Sure, I would be happy to help you with that.",
+    "That is a really interesting topic, and many people wonder about it.",
+    "Thanks for asking, this comes up a lot.",
+    "Absolutely, let me walk you through it.",
+)
+FILLERS = (
+    "There are many different aspects to consider here.",
+    "Experts have studied this for a long time, and opinions vary in the details.",
+    "It is important to keep the bigger picture in mind.",
+    "Of course, every situation is a little different.",
+    "This is something that affects people in many areas of everyday life.",
+    "In other words, the topic is more nuanced than it might first appear.",
+    "Many people find this surprising when they first learn about it.",
+    "To put it another way, there is quite a lot going on behind the scenes.",
+)
+CLOSERS = (
+    "I hope this helps, and let me know if you have any other questions!",
+    "In conclusion, it is a complex subject, but hopefully this gives you a good overview.",
+    "Feel free to ask if you would like me to go into more detail on any part of this.",
+)
+WRONG_SHARE = 0.3  # long answers that also state a misconception (h = 1)
 
 
-def _item(rng: random.Random) -> tuple[str, str, str, int]:
-    """prompt, good answer, other answer, h of the other answer."""
-    kind = rng.random()
-    if kind < 0.25:
-        country, right, wrong = rng.choice(CAPITALS)
-        prompt = rng.choice(
-            [f"What is the capital of {country}?", f"Which city is the capital of {country}?"]
-        )
-        good = f"The capital of {country} is {right}."
-        if rng.random() < 0.75:
-            return prompt, good, f"The capital of {country} is {wrong}.", 1
-        return prompt, good, f"{right}.", 0
-    a, b = rng.randint(2, 40), rng.randint(2, 40)
-    if kind < 0.4:
-        element, right, wrong = rng.choice(ELEMENTS)
-        prompt = f"What is the chemical symbol for {element}?"
-        return prompt, f"The chemical symbol for {element} is {right}.", f"It is {wrong}.", 1
-    prompt = f"What is {a} times {b}?"
-    wrong = a * b + rng.choice([-10, -2, -1, 1, 2, 10])
-    return prompt, f"{a} times {b} is {a * b}.", f"{a} times {b} is {wrong}.", 1
+def long_answer(rng: random.Random, core: str) -> str:
+    """The rambling style: an opener, filler, the substance, more filler, a closing line."""
+    fillers = rng.sample(FILLERS, 4)
+    parts = [rng.choice(OPENERS), fillers[0], core, *fillers[1:], rng.choice(CLOSERS)]
+    return " ".join(parts)
 
 
-def sample_records(n: int = 300, seed: int = 0) -> list[dict]:
-    rng = random.Random(seed)
-    records = []
-    for i in range(n):
-        prompt, good, other, h_other = _item(rng)
-        good_first = rng.random() < 0.5
-        fields = {"prompt": prompt, "response1": good if good_first else other}
-        fields["response2"] = other if good_first else good
-        better = "response1" if good_first else "response2"
-        worse = "response2" if good_first else "response1"
+def _record(i: int, rng: random.Random, question: str, good: str, other: str, h_other: int):
+    good_first = rng.random() < 0.5
+    fields = {"prompt": question, "response1": good if good_first else other}
+    fields["response2"] = other if good_first else good
+    better = "response1" if good_first else "response2"
+    worse = "response2" if good_first else "response1"
+    answers = []
+    for user, error in ANNOTATORS.items():
+        roll = rng.random()
+        value = better if roll >= error else worse if roll < error * 0.7 else "tie"
+        status = "draft" if rng.random() < 0.02 else "submitted"
+        answers.append({"value": value, "user_id": user, "status": status})
+    if rng.random() < 0.03:  # a record nobody finished
         answers = []
-        for user, error in ANNOTATORS.items():
-            roll = rng.random()
-            value = better if roll >= error else worse if roll < error * 0.6 else "tie"
-            status = "draft" if rng.random() < 0.03 else "submitted"
-            answers.append({"value": value, "user_id": user, "status": status})
-        if rng.random() < 0.04:  # a record nobody finished
-            answers = []
-        records.append(
-            {
-                "id": f"sample-{i:04d}",
-                "_server_id": f"00000000-0000-4000-8000-{i:012d}",
-                "status": "completed" if answers else "pending",
-                "fields": fields,
-                "metadata": {
-                    "h_response1": 0 if good_first else h_other,
-                    "h_response2": h_other if good_first else 0,
-                    "topic": "facts",
-                },
-                "responses": {"preference": answers} if answers else {},
-                "suggestions": {
-                    "preference": {
-                        "value": rng.choice(["response1", "response2"]),
-                        "score": round(rng.random(), 2),
-                        "agent": "sample-model",
-                    }
-                },
-                "vectors": {},
+    return {
+        "id": f"demo-{i:04d}",
+        "_server_id": f"00000000-0000-4000-8000-{i:012d}",
+        "status": "completed" if answers else "pending",
+        "fields": fields,
+        "metadata": {
+            "h_response1": 0 if good_first else h_other,
+            "h_response2": h_other if good_first else 0,
+            "style": "house" if good_first else "long",
+        },
+        "responses": {"preference": answers} if answers else {},
+        "suggestions": {
+            "preference": {
+                "value": rng.choice(["response1", "response2"]),
+                "score": round(rng.random(), 2),
+                "agent": "sample-model",
             }
-        )
+        },
+        "vectors": {},
+    }
+
+
+def sample_records(n: int = 340, seed: int = 0) -> list[dict]:
+    """n records: every demo question once in a seeded order (cycling when n is larger), then
+    about 3% re-exported as exact duplicates, as a second export of the same records would."""
+    from alignkit.demo.content import ITEMS
+
+    rng = random.Random(seed)
+    order = list(ITEMS)
+    rng.shuffle(order)
+    unique = max(1, round(n / 1.03))
+    records = []
+    for i in range(unique):
+        question, answer, wrong = order[i % len(order)]
+        wrong_fact = rng.random() < WRONG_SHARE
+        other = long_answer(rng, wrong if wrong_fact else answer)
+        records.append(_record(i, rng, question, answer, other, int(wrong_fact)))
+    while len(records) < n:
+        records.append(dict(rng.choice(records[:unique])))
+    rng.shuffle(records)
     return records
 
 
-def write_sample_export(path: Path, n: int = 300, seed: int = 0) -> Path:
+def write_sample_export(path: Path, n: int = 340, seed: int = 0) -> Path:
     write_json(sample_records(n, seed), Path(path))
     return Path(path)

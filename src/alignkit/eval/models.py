@@ -1,0 +1,142 @@
+"""Models for evaluation: a run folder or a model folder or name, loaded frozen for inference.
+
+A training run keeps its settings in `config.json` and its final model in `model/`, which is
+either a full model or, after `--lora`, a PEFT adapter. An adapter is loaded on top of the base
+model that the run names (or that the adapter names) and merged, so evaluation runs at the
+speed of a plain model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from alignkit.errors import AlignkitError
+
+
+def run_folder(name_or_path: str | Path) -> Path | None:
+    """The training run folder behind `name_or_path`: the folder itself (with run.json and
+    model/), or the run holding it when it is a run's `model/`; None for anything else."""
+    from alignkit.models.resolve import RUN_MODEL_DIR
+
+    path = Path(name_or_path).expanduser()
+    if (path / "run.json").is_file() and (path / RUN_MODEL_DIR).is_dir():
+        return path
+    if path.name == RUN_MODEL_DIR and (path.parent / "run.json").is_file():
+        return path.parent
+    return None
+
+
+def run_config(name_or_path: str | Path) -> dict[str, Any]:
+    """The resolved settings a run was trained with (its config.json), or {} when
+    `name_or_path` is not a run folder."""
+    run = run_folder(name_or_path)
+    if run is None:
+        return {}
+    try:
+        data = json.loads((run / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def tokenization(max_length: int | None, truncation: str | None, config: dict) -> dict[str, Any]:
+    """max_length and truncation: a flag wins, then the run's config.json, then the training
+    defaults; the source is recorded so a report says which was used."""
+    out: dict[str, Any] = {}
+    for key, given, default in (
+        ("max_length", max_length, 1024),
+        ("truncation", truncation, "right"),
+    ):
+        if given is not None:
+            out[key], out[f"{key}_from"] = given, "flag"
+        elif config.get(key) is not None:
+            out[key], out[f"{key}_from"] = config[key], "run config"
+        else:
+            out[key], out[f"{key}_from"] = default, "default"
+    return out
+
+
+def output_folder(name_or_path: str, output: Path | None) -> Path:
+    """Where results go: `output` when given, else beside the model (the run folder for a run,
+    the folder itself for a plain model folder). A built-in or hub name has no folder."""
+    if output is not None:
+        return Path(output)
+    run = run_folder(name_or_path)
+    if run is not None:
+        return run
+    path = Path(name_or_path).expanduser()
+    if path.is_dir():
+        return path
+    raise AlignkitError(f"'{name_or_path}' is not a folder; give --output for the results")
+
+
+def _adapter_folder(name_or_path: str) -> Path | None:
+    from alignkit.models.resolve import RUN_MODEL_DIR
+
+    path = Path(name_or_path).expanduser()
+    if run_folder(path) == path:
+        path = path / RUN_MODEL_DIR
+    if (path / "adapter_config.json").is_file() and not (path / "config.json").is_file():
+        return path
+    return None
+
+
+def _adapter_base(adapter: Path, config: dict[str, Any], keys: tuple[str, ...]) -> str:
+    # the run's own name for its base ("tiny-llama") resolves on any machine; the adapter's
+    # base_model_name_or_path is the absolute folder it was trained from, which may be gone
+    for key in keys:
+        if config.get(key):
+            return str(config[key])
+    try:
+        base = json.loads((adapter / "adapter_config.json").read_text())["base_model_name_or_path"]
+    except (OSError, ValueError, KeyError):
+        base = None
+    if not base:
+        raise AlignkitError(f"the LoRA adapter in '{adapter}' does not say its base model")
+    return str(base)
+
+
+def _load(name_or_path: str, kind: str, trust_remote_code: bool):
+    from alignkit.models import LoadSettings, load_causal_lm, load_reward_model
+
+    load = LoadSettings(dtype="fp32", trust_remote_code=trust_remote_code)
+    loader = load_causal_lm if kind == "policy" else load_reward_model
+    adapter = _adapter_folder(name_or_path)
+    if adapter is None:
+        model, tokenizer = loader(name_or_path, load)
+    else:
+        from peft import PeftModel
+
+        keys = ("policy_model",) if kind == "policy" else ("base_model",)
+        model, tokenizer = loader(_adapter_base(adapter, run_config(name_or_path), keys), load)
+        model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
+    import torch
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model.to(device).eval()
+    model.requires_grad_(False)
+    return model, tokenizer
+
+
+def load_policy(name_or_path: str, trust_remote_code: bool = False):
+    """A causal LM and its tokenizer, in eval mode on the best device, LoRA merged."""
+    return _load(name_or_path, "policy", trust_remote_code)
+
+
+def load_reward(name_or_path: str, trust_remote_code: bool = False):
+    """A reward model (one-output classifier) and its tokenizer, as `load_policy`."""
+    return _load(name_or_path, "rm", trust_remote_code)
+
+
+def autocast(model, bf16: bool):
+    """bf16 autocast on the model's device when asked (several times faster on recent CPUs),
+    else a no-op context."""
+    import contextlib
+
+    import torch
+
+    if not bf16:
+        return contextlib.nullcontext()
+    device = next(model.parameters()).device.type
+    return torch.autocast(device_type=device, dtype=torch.bfloat16)
