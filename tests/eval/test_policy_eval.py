@@ -159,3 +159,31 @@ def test_lora_policy_on_chat_data_matches_trl(tmp_path):
         trl_eval["eval_logps/rejected"], rel=1e-4
     )
     assert ours["mean_reward_chosen"] == pytest.approx(trl_eval["eval_rewards/chosen"], abs=1e-4)
+
+
+def test_another_judge_scores_the_same_answers_without_generating(runs, tmp_path, monkeypatch):
+    first = policy.evaluate(settings(runs, judge="rule:distinct-2", output=tmp_path / "a"))
+    generations = first.files["generations"]
+
+    def no_generation(*args, **kwargs):
+        raise AssertionError("generated again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(policy, "_answers", no_generation)
+        second = policy.evaluate(
+            settings(
+                runs,
+                judge=f"rm:{runs.rm}",
+                answers_from=generations,
+                max_pairs=0,
+                output=tmp_path / "b",
+            )  # fmt: skip
+        )
+    rows_a, rows_b = read_rows(generations), read_rows(second.files["generations"])
+    assert [(r["policy"], r["reference"]) for r in rows_a] == [
+        (r["policy"], r["reference"]) for r in rows_b
+    ]
+    check_win_rate(second.metrics, 6)
+    assert second.report["judge"]["spec"] == f"rm:{runs.rm}"
+    with pytest.raises(AlignkitError, match="answers-from"):
+        policy.evaluate(settings(runs, judge="rule:distinct-2", answers_from=tmp_path / "none"))

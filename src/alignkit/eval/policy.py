@@ -66,12 +66,17 @@ class PolicyEvalSettings:
     output: Path | None = field(
         default=None, metadata={"help": "Folder for the results (default: the policy's run)."}
     )
+    answers_from: Path | None = field(
+        default=None,
+        metadata={"help": "Judge the answers in this generations.jsonl instead of generating."},
+    )
     bf16: bool = field(default=False, metadata={"help": "bfloat16 autocast."})
     trust_remote_code: bool = field(default=False, metadata={"help": "Run model code from it."})
 
     def __post_init__(self) -> None:
         self.dataset_dir = Path(self.dataset_dir)
         self.output = Path(self.output) if self.output is not None else None
+        self.answers_from = Path(self.answers_from) if self.answers_from is not None else None
         checks = [
             (bool(self.policy), "--policy is required"),
             (self.num_prompts >= 0, "--num-prompts must be >= 0"),
@@ -153,10 +158,9 @@ def _implicit_rewards(policy, ref, pairs: list[dict], tok: dict, beta: float, se
     return {**out, "dropped_truncated_pairs": int((~kept).sum())}
 
 
-def _win_rate(policy, ref, judge, prompts: list[Any], tok: dict, settings):
-    from alignkit.eval import metrics as m
+def _answers(policy, ref, prompts: list[Any], tok: dict, settings) -> list[list[str]]:
+    """The policy's and the reference's answers, same sampling settings and seeds."""
     from alignkit.eval.generate import generate
-    from alignkit.eval.judges import run_judge
     from alignkit.eval.models import autocast
 
     kwargs = dict(
@@ -171,6 +175,30 @@ def _win_rate(policy, ref, judge, prompts: list[Any], tok: dict, settings):
     for model, tokenizer in (policy, ref):
         with autocast(model, settings.bf16):
             answers.append(generate(model, tokenizer, prompts, **kwargs))
+    return answers
+
+
+def earlier_answers(path: Path) -> tuple[list[Any], list[list[str]]]:
+    """Prompts and (policy, reference) answers from an earlier evaluation's generations.jsonl,
+    so another judge can score the same answers without generating them again."""
+    try:
+        rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    except FileNotFoundError:
+        raise AlignkitError(f"--answers-from: no such file {path}") from None
+    except json.JSONDecodeError as exc:
+        raise AlignkitError(f"--answers-from: {path} is not JSON Lines ({exc})") from None
+    if not rows or not all({"prompt", "policy", "reference"} <= set(r) for r in rows):
+        raise AlignkitError(f"--answers-from: {path} has no prompt/policy/reference rows")
+    return [r["prompt"] for r in rows], [
+        [r["policy"] for r in rows],
+        [r["reference"] for r in rows],
+    ]
+
+
+def _win_rate(judge, prompts: list[Any], answers: list[list[str]]):
+    from alignkit.eval import metrics as m
+    from alignkit.eval.judges import run_judge
+
     judgements = run_judge(judge, prompts, answers[0], answers[1])
     counts = {v: sum(j.verdict == k for j in judgements) for k, v in VERDICTS.items()}
     n = len(judgements)
@@ -220,6 +248,9 @@ def evaluate(settings: PolicyEvalSettings) -> PolicyEvalResult:
             bf16=settings.bf16,
             trust_remote_code=settings.trust_remote_code,
         )
+    earlier = None
+    if judge is not None and settings.answers_from is not None:
+        earlier = earlier_answers(settings.answers_from)
     config = run_config(settings.policy)
     ref_name = _reference_of(settings, config)
     out_dir = output_folder(settings.policy, settings.output)
@@ -230,14 +261,20 @@ def evaluate(settings: PolicyEvalSettings) -> PolicyEvalResult:
     if settings.max_pairs is not None:
         pairs = pairs[: settings.max_pairs]
 
-    policy = load_policy(settings.policy, settings.trust_remote_code)
-    ref = load_policy(ref_name, settings.trust_remote_code)
-    implicit = _implicit_rewards(policy, ref, pairs, tok, beta, settings)
+    implicit: dict[str, Any] = {}
+    if pairs or earlier is None:  # judging earlier answers alone needs no model
+        policy = load_policy(settings.policy, settings.trust_remote_code)
+        ref = load_policy(ref_name, settings.trust_remote_code)
+        implicit = _implicit_rewards(policy, ref, pairs, tok, beta, settings)
     win: dict[str, Any] = {}
     rows: list[dict] = []
     if judge is not None:
-        prompts = held_out_prompts(split["prompt"], settings.num_prompts, settings.seed)
-        win, rows = _win_rate(policy, ref, judge, prompts, tok, settings)
+        if earlier is not None:
+            prompts, answers = earlier
+        else:
+            prompts = held_out_prompts(split["prompt"], settings.num_prompts, settings.seed)
+            answers = _answers(policy, ref, prompts, tok, settings)
+        win, rows = _win_rate(judge, prompts, answers)
 
     metrics = {**implicit, **win}  # flat; the sections below group the same numbers
     judge_info = None
