@@ -8,7 +8,9 @@ import sys
 import typer
 
 from alignkit.cli import data as data_cli
+from alignkit.cli import demo as demo_cli
 from alignkit.cli import eval as eval_cli
+from alignkit.cli import report as report_cli
 from alignkit.cli import train as train_cli
 
 app = typer.Typer(
@@ -22,6 +24,8 @@ app.add_typer(data_cli.app, name="data")
 app.add_typer(train_cli.app, name="train")
 app.add_typer(eval_cli.app, name="eval")
 app.add_typer(train_cli.hrm_hf, name="hrm-hf")
+demo_cli.register(app)
+app.command("report", short_help=report_cli.SHORT_HELP)(report_cli.report)
 
 
 def main() -> None:

@@ -92,12 +92,14 @@ def _keep(dataset, factual: bool):
     return dataset.remove_columns([c for c in dataset.column_names if c not in wanted])
 
 
-def train(settings: DPOSettings):
+def train(settings: DPOSettings, callbacks=()):
     """Train a policy with DPO (or a sibling loss); returns metrics, paths, timings, memory,
     versions and the reference-cache outcome."""
+    from functools import partial
+
     from alignkit.train.lifecycle import execute
 
-    return execute("dpo", settings, lambda run, callbacks: _build(settings, run, callbacks))
+    return execute("dpo", settings, partial(_build, settings), callbacks)
 
 
 def _build(settings: DPOSettings, run, callbacks):

@@ -78,11 +78,13 @@ def feedback(dataset, seed: int):
     return dataset.remove_columns([c for c in dataset.column_names if c not in keep])
 
 
-def train(settings: KTOSettings):
+def train(settings: KTOSettings, callbacks=()):
     """Train a policy with KTO; returns metrics, paths, timings, memory, versions."""
+    from functools import partial
+
     from alignkit.train.lifecycle import execute
 
-    return execute("kto", settings, lambda run, callbacks: _build(settings, run, callbacks))
+    return execute("kto", settings, partial(_build, settings), callbacks)
 
 
 def _build(settings: KTOSettings, run, callbacks):

@@ -4,7 +4,7 @@ outcome in run.json, including a failure's traceback."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,14 +24,19 @@ class Built:
 
 
 def execute(
-    method: str, settings: CommonSettings, build: Callable[[RunDir, list], Built]
+    method: str,
+    settings: CommonSettings,
+    build: Callable[[RunDir, list], Built],
+    extra_callbacks: Sequence = (),
 ) -> common.TrainResult:
     """Run `build(run, callbacks)` then the training; `build` records what it knows about the
-    data and models into `run.info` (it lands in run.json)."""
+    data and models into `run.info` (it lands in run.json). `extra_callbacks` are the caller's
+    own TrainerCallbacks (a progress bar, say)."""
     run = RunDir(settings.output_dir, method)
     run.start(settings.to_dict(), settings.resume)
     try:
         callbacks, stop = common.callbacks(run)
+        callbacks.extend(extra_callbacks)
         built = build(run, callbacks)
         trainer = built.trainer
         train_metrics = common.run_training(trainer, run, settings)

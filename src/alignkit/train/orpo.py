@@ -37,11 +37,13 @@ class ORPOSettings(CommonSettings):
             raise AlignkitError("--orpo-lambda must be > 0")
 
 
-def train(settings: ORPOSettings):
+def train(settings: ORPOSettings, callbacks=()):
     """Train a policy with ORPO; returns metrics, paths, timings, memory, versions."""
+    from functools import partial
+
     from alignkit.train.lifecycle import execute
 
-    return execute("orpo", settings, lambda run, callbacks: _build(settings, run, callbacks))
+    return execute("orpo", settings, partial(_build, settings), callbacks)
 
 
 def _build(settings: ORPOSettings, run, callbacks):

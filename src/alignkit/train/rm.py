@@ -26,11 +26,13 @@ class RMSettings(CommonSettings):
     use_margin: bool = field(default=True, metadata={"help": "Use the data's margin column."})
 
 
-def train(settings: RMSettings):
+def train(settings: RMSettings, callbacks=()):
     """Train a reward model; returns metrics, paths, timings, memory and versions."""
+    from functools import partial
+
     from alignkit.train.lifecycle import execute
 
-    return execute("rm", settings, lambda run, callbacks: _build(settings, run, callbacks))
+    return execute("rm", settings, partial(_build, settings), callbacks)
 
 
 def _build(settings: RMSettings, run, callbacks):

@@ -52,11 +52,13 @@ def demonstrations(dataset):
     return dataset.remove_columns([c for c in dataset.column_names if c not in PC])
 
 
-def train(settings: SFTSettings):
+def train(settings: SFTSettings, callbacks=()):
     """Fine-tune a policy on demonstrations; returns metrics, paths, timings, memory, versions."""
+    from functools import partial
+
     from alignkit.train.lifecycle import execute
 
-    return execute("sft", settings, lambda run, callbacks: _build(settings, run, callbacks))
+    return execute("sft", settings, partial(_build, settings), callbacks)
 
 
 def _build(settings: SFTSettings, run, callbacks):

@@ -1,0 +1,189 @@
+"""`alignkit demo`: annotation export -> curated splits -> reward model + DPO policy ->
+evaluation -> report, offline on the packaged models, on a CPU.
+
+    artifacts/demo/export.json      the annotation export (Argilla 2.x shape, data/sample.py)
+    artifacts/demo/data/            ingest output (splits, schema_report.json)
+    artifacts/demo/rm/              reward model run (+ eval_rm.json)
+    artifacts/demo/dpo/             DPO policy run (LoRA adapter on SmolLM2)
+    artifacts/demo/dpo/eval-oracle/ policy vs reference judged by the house-style rule
+    artifacts/demo/dpo/eval-rm/     the same answers judged by the reward model
+    artifacts/demo/report.html      everything above on one page
+    artifacts/demo/summary.json     the figures of the final table
+
+A training stage whose run folder already finished with the same settings is reused, so a
+killed demo picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alignkit.errors import AlignkitError
+
+TARGETS = {"rm_auc": 0.95, "win_rate": 0.65, "win_rate_low": 0.55}
+
+
+@dataclass
+class DemoSettings:
+    output_dir: Path = field(default=Path("artifacts/demo"), metadata={"help": "Demo folder."})
+    quick: bool = field(
+        default=False, metadata={"help": "A few minutes: fewer steps and prompts (CI)."}
+    )
+    records: int = field(default=340, metadata={"help": "Records in the annotation export."})
+    seed: int = field(default=0, metadata={"help": "Seed of the export, splits and training."})
+    rm_model: str = field(default="minilm-l6", metadata={"help": "Reward-model backbone."})
+    policy_model: str = field(
+        default="smollm2-135m-instruct", metadata={"help": "Policy to align."}
+    )
+    rm_epochs: float = field(default=2.0, metadata={"help": "Reward-model epochs."})
+    dpo_epochs: float = field(default=2.0, metadata={"help": "DPO epochs."})
+    dpo_lr: float = field(default=1e-4, metadata={"help": "DPO learning rate (LoRA)."})
+    num_prompts: int = field(default=100, metadata={"help": "Held-out prompts for the win-rate."})
+    max_new_tokens: int = field(default=80, metadata={"help": "Tokens per generated answer."})
+    fresh: bool = field(default=False, metadata={"help": "Redo every stage."})
+
+    def __post_init__(self) -> None:
+        self.output_dir = Path(self.output_dir)
+        if self.records < 50:
+            raise AlignkitError("--records must be at least 50")
+        if self.quick:  # the CI test's size: the pipeline end to end, smaller numbers
+            self.rm_epochs = min(self.rm_epochs, 1.0)
+            self.dpo_epochs = min(self.dpo_epochs, 0.6)
+            self.num_prompts = min(self.num_prompts, 40)
+            self.max_new_tokens = min(self.max_new_tokens, 64)
+
+
+def _finished(run_dir: Path, settings) -> bool:
+    """The run folder holds a finished run of exactly these settings."""
+    try:
+        run = json.loads((run_dir / "run.json").read_text())
+        config = json.loads((run_dir / "config.json").read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return False
+    return run.get("status") == "succeeded" and config == settings.to_dict()
+
+
+def _train(module, settings, progress, label: str, fresh: bool):
+    from alignkit.demo.progress import StepProgress
+
+    task = progress.add_task(label, total=None)
+    if not fresh and _finished(settings.output_dir, settings):
+        progress.update(task, total=1, completed=1, description=f"{label} (reused)")
+        return json.loads((settings.output_dir / "run.json").read_text())
+    result = module.train(settings, callbacks=[StepProgress(progress, task)])
+    return result.run
+
+
+def run_demo(settings: DemoSettings, console=None) -> dict[str, Any]:
+    """Every stage in order; returns the summary (also written to summary.json)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from alignkit.data import ingest
+    from alignkit.data.sample import write_sample_export
+    from alignkit.data.write import write_json
+    from alignkit.demo.stages import dpo_settings, evaluate_policy, evaluate_rm, rm_settings
+    from alignkit.train import dpo, rm
+
+    console = console or Console()
+    _quiet()
+    out = settings.output_dir
+    started = time.time()
+    timings: dict[str, float] = {}
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+
+        def stage(name: str, fn):
+            clock = time.time()
+            value = fn()
+            timings[name] = round(time.time() - clock, 1)
+            return value
+
+        def export_and_ingest():
+            task = progress.add_task("annotation export + ingest", total=2)
+            export = write_sample_export(out / "export.json", settings.records, settings.seed)
+            progress.advance(task)
+            report = ingest(
+                input=export, output=out / "data", train_ratio=0.65, eval_ratio=0.05,
+                test_ratio=0.30, shuffle_seed=settings.seed,
+            )  # fmt: skip
+            progress.advance(task)
+            return report
+
+        report = stage("ingest", export_and_ingest)
+        rm_s, dpo_s = rm_settings(settings), dpo_settings(settings)
+        stage("rm", lambda: _train(rm, rm_s, progress, "reward model", settings.fresh))
+        stage("dpo", lambda: _train(dpo, dpo_s, progress, "DPO policy", settings.fresh))
+        rm_eval = stage("eval_rm", lambda: evaluate_rm(settings, progress))
+        judged = stage("eval_policy", lambda: evaluate_policy(settings, progress))
+        report_path = stage("report", lambda: _report(settings, progress))
+
+    summary = _summary(settings, report, rm_eval, judged, report_path, timings, started)
+    write_json(summary, out / "summary.json")
+    return summary
+
+
+def _quiet() -> None:
+    """The demo shows its own progress bars: the libraries' bars, warnings and deprecation
+    chatter would shred them (so the demo runs' train.log keep only transformers' errors)."""
+    import warnings
+
+    import datasets
+    import transformers
+
+    datasets.disable_progress_bars()
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=UserWarning)
+
+
+def _report(settings: DemoSettings, progress) -> Path | None:
+    task = progress.add_task("report.html", total=1)
+    try:
+        from alignkit.report import build
+    except ImportError:  # the report package is optional to the pipeline's figures
+        return None
+    out = settings.output_dir
+    path = build([out / "rm", out / "dpo"], out / "report.html", title="alignkit demo")
+    progress.advance(task)
+    return path
+
+
+def _summary(settings, report, rm_eval, judged, report_path, timings, started) -> dict:
+    oracle, by_rm = judged["oracle"], judged["rm"]
+    met = {
+        "rm_auc": rm_eval["auc"] >= TARGETS["rm_auc"],
+        "win_rate": oracle["win_rate"] >= TARGETS["win_rate"],
+        "win_rate_low": oracle["win_rate_ci95"][0] > TARGETS["win_rate_low"],
+    }
+    return {
+        "quick": settings.quick,
+        "data": {
+            "records": report["input"]["rows"],
+            "kept": report["kept"],
+            "splits": report["splits"],
+            "krippendorff_alpha": report["agreement"].get("krippendorff_alpha"),
+        },
+        "rm": rm_eval,
+        "policy_vs_reference": {"oracle": oracle, "rm": by_rm},
+        "reference_pass_rate": judged["reference_pass_rate"],
+        "policy_pass_rate": judged["policy_pass_rate"],
+        "implicit_reward_accuracy": judged["implicit_reward_accuracy"],
+        "targets": TARGETS,
+        "targets_met": met,
+        "timings_s": timings,
+        "total_s": round(time.time() - started, 1),
+        "report": str(report_path) if report_path else None,
+        "output_dir": str(settings.output_dir),
+    }
