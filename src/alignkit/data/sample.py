@@ -47,14 +47,17 @@ WRONG_SHARE = 0.3  # long answers that also state a misconception (h = 1)
 
 def long_answer(rng: random.Random, core: str) -> str:
     """The rambling style: an opener, filler, the substance, more filler, a closing line."""
-    fillers = rng.sample(FILLERS, 4)
-    parts = [rng.choice(OPENERS), fillers[0], core, *fillers[1:], rng.choice(CLOSERS)]
+    fillers = rng.sample(FILLERS, 2)
+    parts = [rng.choice(OPENERS), fillers[0], core, fillers[1], rng.choice(CLOSERS)]
     return " ".join(parts)
 
 
 def _record(i: int, rng: random.Random, question: str, good: str, other: str, h_other: int):
     good_first = rng.random() < 0.5
-    fields = {"prompt": question, "response1": good if good_first else other}
+    # a ChatField, as Argilla 2.x exports one: the pairs become chat messages, so training and
+    # generation use the model's chat template
+    fields = {"prompt": [{"role": "user", "content": question}]}
+    fields["response1"] = good if good_first else other
     fields["response2"] = other if good_first else good
     better = "response1" if good_first else "response2"
     worse = "response2" if good_first else "response1"
