@@ -54,3 +54,21 @@ def test_export_preference_is_the_rule_up_to_annotator_noise(tmp_path):
         chosen, rejected = row["chosen"][-1]["content"], row["rejected"][-1]["content"]
         agree += house_style(q, chosen) > house_style(q, rejected)
     assert agree / len(kept) > 0.97  # the majority vote is the rule but for a few slips
+
+
+def test_a_finished_stage_is_reused_only_with_the_same_settings(tmp_path):
+    from alignkit.data.write import write_json
+    from alignkit.demo.pipeline import DemoSettings, _finished
+    from alignkit.demo.stages import dpo_settings
+
+    s = dpo_settings(DemoSettings(output_dir=tmp_path))
+    run = s.output_dir
+    assert not _finished(run, s)
+    run.mkdir(parents=True)
+    write_json(s.to_dict(), run / "config.json")
+    write_json({"status": "running"}, run / "run.json")
+    assert not _finished(run, s)  # killed mid-run: train again
+    write_json({"status": "succeeded"}, run / "run.json")
+    assert _finished(run, s)
+    other = dpo_settings(DemoSettings(output_dir=tmp_path, dpo_lr=3e-4))
+    assert not _finished(run, other)
