@@ -8,6 +8,8 @@ from transformers import TrainerCallback
 class StepProgress(TrainerCallback):
     """Moves a Rich progress task along with the Trainer's optimizer steps."""
 
+    replaces_printer = True  # lifecycle.execute then drops the Trainer's printed log dicts
+
     def __init__(self, progress, task):
         self.progress, self.task = progress, task
 

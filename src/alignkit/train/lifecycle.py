@@ -39,6 +39,12 @@ def execute(
         callbacks.extend(extra_callbacks)
         built = build(run, callbacks)
         trainer = built.trainer
+        if any(getattr(cb, "replaces_printer", False) for cb in extra_callbacks):
+            # a caller drawing its own progress (the demo's Rich bars) does not want the
+            # Trainer's log dicts printed across it; metrics.jsonl still gets every record
+            from transformers.trainer_callback import PrinterCallback
+
+            trainer.remove_callback(PrinterCallback)
         train_metrics = common.run_training(trainer, run, settings)
         metrics: dict[str, float] = {}
         if trainer.eval_dataset is not None:
