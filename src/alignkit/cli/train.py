@@ -20,6 +20,10 @@ hrm_hf = typer.Typer(
 
 
 def _print_result(result) -> None:
+    from alignkit.train.rundir import is_main_process
+
+    if not is_main_process():  # under `accelerate launch`, one table, not one per process
+        return
     from rich.console import Console
     from rich.table import Table
 

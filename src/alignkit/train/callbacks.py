@@ -32,6 +32,10 @@ class CheckpointMarker(TrainerCallback):
     """Writes the completion marker into a checkpoint after the Trainer has saved all of it."""
 
     def on_save(self, args, state, control, **kwargs):
+        if args.world_size > 1:
+            # every rank writes its own part of a checkpoint (RNG state, ZeRO optimizer shards):
+            # the marker may only go in once all of them are done
+            args.distributed_state.wait_for_everyone()
         if not state.is_world_process_zero:
             return
         path = Path(args.output_dir) / f"checkpoint-{state.global_step}" / MARKER
@@ -51,6 +55,15 @@ class GracefulStop(TrainerCallback):
         self.requested = True
 
     def on_step_end(self, args, state, control, **kwargs):
+        if args.world_size > 1:
+            # the launcher forwards SIGTERM to every rank, but they may see it steps apart: a
+            # rank that stopped alone would leave the others waiting in their next all-reduce
+            import torch
+            import torch.distributed as dist
+
+            flag = torch.tensor([int(self.requested)], device=args.device)
+            dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+            self.requested = bool(flag.item())
         if self.requested:
             control.should_save = True
             control.should_training_stop = True

@@ -3,12 +3,14 @@ graceful stop, and the result object that `alignkit.train.<method>(settings)` re
 
 from __future__ import annotations
 
+import logging
+import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alignkit.train.rundir import RunDir, last_complete_checkpoint
+from alignkit.train.rundir import RunDir, last_complete_checkpoint, launched_world_size
 from alignkit.train.settings import CommonSettings
 
 if TYPE_CHECKING:
@@ -53,8 +55,13 @@ def training_arguments(s: CommonSettings, has_eval: bool) -> dict[str, Any]:
     # bf16 autocast on CPU is worth it (bf16 matmuls are several times faster there), but
     # transformers only allows it with use_cpu set
     cpu_bf16 = s.bf16 and not torch.cuda.is_available()
+    # several processes on a machine without an accelerator (`accelerate launch --multi_gpu`,
+    # torchrun): accelerate sets up gloo DDP only when told it is on CPU; otherwise every process
+    # silently trains its own full copy on all the data and they all write one run folder
+    # (DeepSpeed brings its own CPU backend: left as it was)
+    cpu_ddp = launched_world_size() > 1 and not torch.accelerator.is_available() and not s.deepspeed
     return {
-        "use_cpu": cpu_bf16,
+        "use_cpu": cpu_bf16 or cpu_ddp,
         "output_dir": str(s.output_dir),
         "num_train_epochs": s.epochs,
         "max_steps": s.max_steps,
@@ -93,6 +100,20 @@ def callbacks(run: RunDir) -> tuple[list, GracefulStop]:
 def run_training(trainer, run: RunDir, settings: CommonSettings) -> dict:
     """Train (resuming from the last complete checkpoint when asked) and return the trainer's
     train metrics; a SIGTERM ends it early with a checkpoint saved."""
+    from alignkit.errors import AlignkitError
+
+    if trainer.args.world_size != launched_world_size():
+        # N full copies training side by side would each write the same run folder
+        raise AlignkitError(
+            f"launched as {launched_world_size()} processes but the trainer runs "
+            f"{trainer.args.world_size}; check the launcher's settings"
+        )
+    if os.environ.get("ACCELERATE_USE_FSDP", "").lower() == "true":
+        actual = trainer.accelerator.distributed_type.value
+        if actual != "FSDP":  # accelerate shards only on GPU-like devices; on CPU it runs DDP
+            logging.getLogger("alignkit.train").warning(
+                "launched with FSDP but accelerate set up %s: the model is not sharded", actual
+            )
     resume_from = last_complete_checkpoint(settings.output_dir) if settings.resume else None
     if resume_from is not None:
         run.info["resumed_from"] = str(resume_from)
@@ -106,8 +127,9 @@ def save_final(trainer, tokenizer, output_dir: Path) -> Path:
     from alignkit.models.resolve import RUN_MODEL_DIR
 
     path = Path(output_dir) / RUN_MODEL_DIR
-    trainer.save_model(str(path))
-    tokenizer.save_pretrained(str(path))
+    trainer.save_model(str(path))  # every rank: FSDP and ZeRO-3 gather the weights to save
+    if trainer.args.should_save:  # one writer: ranks writing the same files can interleave
+        tokenizer.save_pretrained(str(path))
     return path
 
 
@@ -121,6 +143,10 @@ def finish(
         steps=steps,
         samples_per_s=train_metrics.get("train_samples_per_second"),
         train_runtime_s=train_metrics.get("train_runtime"),
+        world_size=trainer.args.world_size,  # processes that trained
+        # what accelerate actually set up (NO, MULTI_CPU, MULTI_GPU, FSDP, DEEPSPEED): a launch
+        # flag it cannot honour, such as FSDP on CPU, falls back to plain DDP without an error
+        distributed_type=str(trainer.accelerator.distributed_type.value),
         final_metrics=metrics,
     )
     return TrainResult(

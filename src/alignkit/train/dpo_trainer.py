@@ -24,13 +24,25 @@ class CachedReferenceDPOTrainer(DPOTrainer):
         super().__init__(*args, **kwargs)
 
     def _precompute_ref_logps(self, dataset, name: str, batch_size: int):
-        key = refcache.fingerprint(**self._cache_parts, data=refcache.dataset_digest(dataset))
-        cached = refcache.load(key)
+        key, cached = None, None
+        if self.accelerator.is_main_process:
+            key = refcache.fingerprint(**self._cache_parts, data=refcache.dataset_digest(dataset))
+            cached = refcache.load(key)
+        if self.accelerator.num_processes > 1:
+            # rank 0's key and entry for every rank: a miss runs collectives (each rank scores its
+            # shard, TRL gathers them all), so ranks that disagreed on hit/miss would hang; they
+            # can, with a node-local cache on several machines or an entry stored between reads
+            from accelerate.utils import broadcast_object_list
+
+            shared = [key, cached]
+            broadcast_object_list(shared, from_process=0)
+            key, cached = shared
         if cached is None:
+            # every rank gets the whole split's log-probs back, in dataset order
             computed = super()._precompute_ref_logps(dataset, name, batch_size)
             chosen = np.asarray(computed["ref_chosen_logps"][:], dtype=np.float64)
             rejected = np.asarray(computed["ref_rejected_logps"][:], dtype=np.float64)
-            if self.accelerator.is_main_process:
+            if self.accelerator.is_main_process:  # one writer (store is an atomic rename)
                 refcache.store(key, chosen, rejected)
             status = "miss"
         else:
