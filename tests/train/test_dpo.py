@@ -139,3 +139,26 @@ def test_reference_fingerprint_follows_the_tokens_not_the_settings():
     parts = {"reference": "w", "max_length": 64, "truncation": "right"}
     assert refcache.fingerprint(**parts) == refcache.fingerprint(**dict(reversed(parts.items())))
     assert refcache.fingerprint(**parts) != refcache.fingerprint(**{**parts, "max_length": 65})
+
+
+def test_sft_weight_adds_trl_sft_loss(tmp_path, monkeypatch):
+    """--sft-weight w trains on DPO + w * NLL(chosen) (RPO): TRL's loss list and weights."""
+    from alignkit.train import dpo_trainer
+
+    seen = {}
+    original = dpo_trainer.CachedReferenceDPOTrainer.__init__
+
+    def spy(self, *args, **kwargs):
+        seen["loss_type"], seen["loss_weights"] = (
+            kwargs["args"].loss_type,
+            kwargs["args"].loss_weights,
+        )
+        original(self, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(dpo_trainer.CachedReferenceDPOTrainer, "__init__", spy)
+        result = dpo.train(settings(tmp_path, dataset(tmp_path), sft_weight=0.5, max_steps=2))
+    assert result.status == "succeeded"
+    assert seen == {"loss_type": ["sigmoid", "sft"], "loss_weights": [1.0, 0.5]}
+    with pytest.raises(AlignkitError, match="sft-weight"):
+        dpo.DPOSettings(sft_weight=-1)

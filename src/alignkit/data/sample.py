@@ -2,10 +2,11 @@
 
 Questions that make a chatty assistant ramble (alignkit.demo.content), each with two candidate
 responses: one short, complete, correct sentence (the team's house style), and a long-winded
-answer padded with preamble and filler that in 30% of records also states a misconception (its
-factuality flag h = 1). Three simulated annotators prefer the house style, each with their own
-error rate, so the export has real disagreement, ties, drafts that must not count, records
-nobody finished, a few re-exported duplicates, and model suggestions that are not labels.
+answer that goes on with filler after its first sentence, which in 30% of records states a
+misconception (its factuality flag h = 1). Three simulated annotators prefer the house
+style, each with their own error rate, so the export has real disagreement, ties, drafts
+that must not count, records nobody finished, a few re-exported duplicates, and model
+suggestions that are not labels.
 
 The preference is checkable by a rule, alignkit.demo.oracle.house_style, which the untuned
 SmolLM2 fails on nearly every prompt: that is what the demo's DPO policy has to learn.
@@ -19,14 +20,6 @@ from pathlib import Path
 from alignkit.data.write import write_json
 
 ANNOTATORS = {"annotator-1": 0.04, "annotator-2": 0.08, "annotator-3": 0.12}  # error rates
-OPENERS = (
-    "Great question!",
-    "What a fascinating thing to ask about!",
-    "Sure, I would be happy to help you with that.",
-    "That is a really interesting topic, and many people wonder about it.",
-    "Thanks for asking, this comes up a lot.",
-    "Absolutely, let me walk you through it.",
-)
 FILLERS = (
     "There are many different aspects to consider here.",
     "Experts have studied this for a long time, and opinions vary in the details.",
@@ -46,10 +39,14 @@ WRONG_SHARE = 0.3  # long answers that also state a misconception (h = 1)
 
 
 def long_answer(rng: random.Random, core: str) -> str:
-    """The rambling style: an opener, filler, the substance, more filler, a closing line."""
-    fillers = rng.sample(FILLERS, 2)
-    parts = [rng.choice(OPENERS), fillers[0], core, fillers[1], rng.choice(CLOSERS)]
-    return " ".join(parts)
+    """The rambling style: the substance, then filler and a closing line instead of stopping.
+
+    Starting with the same sentence as the house answer matters: DPO's signal is the
+    difference between the two responses, and here it sits exactly where the style differs,
+    at the end of the first sentence (stop, or ramble on). A rambling answer that also
+    opened differently would teach the policy to avoid these particular openers, which its
+    own long answers never use (measured: the policy then rambled as much as before)."""
+    return " ".join([core, *rng.sample(FILLERS, 3), rng.choice(CLOSERS)])
 
 
 def _record(i: int, rng: random.Random, question: str, good: str, other: str, h_other: int):

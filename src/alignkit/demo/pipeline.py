@@ -52,7 +52,7 @@ class DemoSettings:
             raise AlignkitError("--records must be at least 50")
         if self.quick:  # the CI test's size: the pipeline end to end, smaller numbers
             self.rm_epochs = min(self.rm_epochs, 1.0)
-            self.dpo_epochs = min(self.dpo_epochs, 0.6)
+            self.dpo_epochs = min(self.dpo_epochs, 0.5)
             self.num_prompts = min(self.num_prompts, 40)
             self.max_new_tokens = min(self.max_new_tokens, 64)
 

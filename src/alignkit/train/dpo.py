@@ -42,6 +42,10 @@ class DPOSettings(CommonSettings):
     )
     label_smoothing: float = field(default=0.0, metadata={"help": "Robust/EXO label noise."})
     factual_lambda: float = field(default=1.0, metadata={"help": "F-DPO margin lambda."})
+    sft_weight: float = field(
+        default=0.0,
+        metadata={"help": "Add the chosen answers' NLL with this weight (RPO); 0: off."},
+    )
     factual_default: int | None = field(
         default=None, metadata={"help": "h for rows without factuality flags (0 or 1)."}
     )
@@ -52,6 +56,8 @@ class DPOSettings(CommonSettings):
             raise AlignkitError(f"--loss-type must be one of {', '.join(LOSS_TYPES)}")
         if self.beta <= 0:
             raise AlignkitError("--beta must be > 0")
+        if self.sft_weight < 0:
+            raise AlignkitError("--sft-weight must be >= 0")
         if self.factual_lambda < 0:
             raise AlignkitError("--factual-lambda must be >= 0")
         if self.factual_default not in (None, 0, 1):
@@ -141,7 +147,12 @@ def _build(settings: DPOSettings, run, callbacks):
     config = DPOConfig(
         **common.training_arguments(settings, has_eval=eval_ds is not None),
         beta=settings.beta,
-        loss_type=["sigmoid" if factual else settings.loss_type],
+        # RPO (Pang et al. 2024, "Iterative Reasoning Preference Optimization", eq. 2): the
+        # preference loss plus the chosen answers' per-token NLL, TRL's "sft" loss type; it
+        # keeps DPO from lowering the chosen answers' likelihood along with the rejected ones
+        loss_type=["sigmoid" if factual else settings.loss_type]
+        + (["sft"] if settings.sft_weight > 0 else []),
+        loss_weights=[1.0, settings.sft_weight] if settings.sft_weight > 0 else None,
         label_smoothing=settings.label_smoothing,
         max_length=settings.max_length,
         truncation_mode="keep_start" if settings.truncation == "right" else "keep_end",
