@@ -20,10 +20,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-# Until the end-to-end demo lands, the main job is the ingest of a sample annotation export.
+# The main job end to end, offline: export -> ingest -> reward model + DPO -> eval -> report.
 demo: install
-	$(BIN)/alignkit data sample-export artifacts/demo/export.json
-	$(BIN)/alignkit data ingest --input artifacts/demo/export.json --output artifacts/demo/data
+	$(BIN)/alignkit demo
 
 test: install
 	$(BIN)/ruff check src tests bench

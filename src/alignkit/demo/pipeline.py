@@ -31,7 +31,7 @@ TARGETS = {"rm_auc": 0.95, "win_rate": 0.65, "win_rate_low": 0.55}
 class DemoSettings:
     output_dir: Path = field(default=Path("artifacts/demo"), metadata={"help": "Demo folder."})
     quick: bool = field(
-        default=False, metadata={"help": "A few minutes: fewer steps and prompts (CI)."}
+        default=False, metadata={"help": "Half an epoch of DPO, 40 prompts (the CI test)."}
     )
     records: int = field(default=340, metadata={"help": "Records in the annotation export."})
     seed: int = field(default=0, metadata={"help": "Seed of the export, splits and training."})
@@ -40,7 +40,7 @@ class DemoSettings:
         default="smollm2-135m-instruct", metadata={"help": "Policy to align."}
     )
     rm_epochs: float = field(default=2.0, metadata={"help": "Reward-model epochs."})
-    dpo_epochs: float = field(default=2.0, metadata={"help": "DPO epochs."})
+    dpo_epochs: float = field(default=1.0, metadata={"help": "DPO epochs."})
     dpo_lr: float = field(default=1e-4, metadata={"help": "DPO learning rate (LoRA)."})
     num_prompts: int = field(default=100, metadata={"help": "Held-out prompts for the win-rate."})
     max_new_tokens: int = field(default=80, metadata={"help": "Tokens per generated answer."})

@@ -54,11 +54,13 @@ def evaluate_policy(s: DemoSettings, progress) -> dict[str, Any]:
     common = dict(
         policy=str(s.output_dir / "dpo"), dataset_dir=s.output_dir / "data", split="test",
         num_prompts=s.num_prompts, max_new_tokens=s.max_new_tokens, seed=s.seed, batch_size=16,
-        max_pairs=48,
     )  # fmt: skip
     oracle = evaluate(
         PolicyEvalSettings(
-            **common, judge="rule:house-style", output=s.output_dir / "dpo" / "eval-oracle"
+            **common,
+            judge="rule:house-style",
+            max_pairs=48,
+            output=s.output_dir / "dpo" / "eval-oracle",
         )
     )
     progress.advance(task)
