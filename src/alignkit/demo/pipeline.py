@@ -148,12 +148,10 @@ def _quiet() -> None:
     warnings.filterwarnings("ignore", category=UserWarning)
 
 
-def _report(settings: DemoSettings, progress) -> Path | None:
+def _report(settings: DemoSettings, progress) -> Path:
+    from alignkit.report import build
+
     task = progress.add_task("report.html", total=1)
-    try:
-        from alignkit.report import build
-    except ImportError:  # the report package is optional to the pipeline's figures
-        return None
     out = settings.output_dir
     path = build([out / "rm", out / "dpo"], out / "report.html", title="alignkit demo")
     progress.advance(task)
@@ -184,6 +182,6 @@ def _summary(settings, report, rm_eval, judged, report_path, timings, started) -
         "targets_met": met,
         "timings_s": timings,
         "total_s": round(time.time() - started, 1),
-        "report": str(report_path) if report_path else None,
+        "report": str(report_path),
         "output_dir": str(settings.output_dir),
     }
