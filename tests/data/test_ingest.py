@@ -207,7 +207,7 @@ def test_one_malformed_record_does_not_stop_detection(shared_data, tmp_path):
     assert {d["row"] for d in read_jsonl(tmp_path / "o" / "dropped.jsonl")} >= {3}
 
 
-def test_rerun_replaces_outputs_and_report_is_written_last(tmp_path, monkeypatch):
+def test_rerun_replaces_outputs_and_a_killed_rerun_keeps_the_old_ones(tmp_path, monkeypatch):
     src = write_jsonl(tmp_path / "in.jsonl", [pair(i) for i in range(20)])
     out = tmp_path / "o"
     ingest(input=src, output=out)
@@ -219,8 +219,10 @@ def test_rerun_replaces_outputs_and_report_is_written_last(tmp_path, monkeypatch
         "test.parquet",
     }
 
-    # a run killed while writing leaves no report: the folder reads as unfinished
+    # a run killed while writing leaves the previous result exactly as it was
     import sys
+
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     ingest_module = sys.modules["alignkit.data.ingest"]  # the package exports the function
 
@@ -230,5 +232,5 @@ def test_rerun_replaces_outputs_and_report_is_written_last(tmp_path, monkeypatch
     monkeypatch.setattr(ingest_module, "write_split", killed)
     with pytest.raises(KeyboardInterrupt):
         ingest(input=src, output=out)
-    assert not (out / "schema_report.json").exists()
-    assert not list(out.glob(".*tmp*"))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not list(out.glob(".*tmp*")) and not list(tmp_path.glob(".o.tmp*"))

@@ -4,6 +4,10 @@ The CLI, the Python API and the server all call `ingest`. Every input row is acc
 it is kept, or dropped with exactly one reason (dropped.jsonl lists them), and
 `kept + dropped == input rows + expanded` where `expanded` counts the extra pairs that a
 ranking row yields beyond its first.
+
+The output folder is locked for the whole ingest (a second ingest into it exits 1) and replaced
+as a whole at the end (data/stage.py): a failed or killed ingest leaves the old result intact.
+Each written file's rows and digest go into the report, which training checks.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from alignkit.data import integrity
 from alignkit.data import report as rep
 from alignkit.data.adapt import Adapted, adapt_source
 from alignkit.data.dedup import contradictions, duplicate_mask
@@ -23,11 +28,17 @@ from alignkit.data.readers import read_source
 from alignkit.data.schema import JSON_COLUMNS
 from alignkit.data.settings import IngestSettings
 from alignkit.data.split import SPLITS, assign
+from alignkit.data.stage import staged_folder
 from alignkit.data.validate import CHARS_PER_TOKEN, Rules, measure, reasons
 from alignkit.data.write import write_json, write_jsonl, write_split
+from alignkit.errors import AlignkitError
+from alignkit.locks import folder_lock
 
-REPORT_NAME = "schema_report.json"
+REPORT_NAME = integrity.REPORT_NAME
 VALID_SHARE_WARNING = 0.95
+# what an ingest writes into its folder; anything else there is the user's, and the folder
+# is replaced as a whole, so such a folder is refused rather than emptied
+OWN_FILES = frozenset({*integrity.SPLIT_FILES, "dropped.jsonl", REPORT_NAME})
 
 
 def _context(s: IngestSettings) -> AdaptContext:
@@ -64,20 +75,43 @@ def _write_dropped(dropped: pl.DataFrame, adapted: Adapted, path: Path, json_col
     write_jsonl(both.rename({"_row": "row"}), path, json_cols)
 
 
-def _remove_stale(s: IngestSettings, ext: str) -> None:
-    """Splits of an earlier run in the other output format would be read as this run's."""
-    other = "jsonl" if ext == "parquet" else "parquet"
-    stale = [s.output / f"{split}.{other}" for split in SPLITS]
-    if not s.write_dropped:
-        stale.append(s.output / "dropped.jsonl")
-    for path in stale:
-        path.unlink(missing_ok=True)
+def _check_output(output: Path) -> None:
+    if output.exists() and not output.is_dir():
+        raise AlignkitError(f"--output {output} is a file, not a folder")
+    if not output.is_dir():
+        return
+    foreign = sorted(
+        p.name for p in output.iterdir() if p.name not in OWN_FILES and ".tmp-" not in p.name
+    )
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise AlignkitError(
+            f"--output {output} holds files that an ingest did not write ({shown}); an ingest "
+            "replaces its folder as a whole: choose a new or empty folder"
+        )
+
+
+def _option_notes(s: IngestSettings, fmt_name: str) -> list[str]:
+    """Flags that the detected format has no use for: say so instead of ignoring them."""
+    notes = []
+    if s.question and not fmt_name.startswith("argilla"):
+        notes.append(f"--question is ignored: it applies to Argilla exports, not {fmt_name}")
+    if s.as_messages and fmt_name != "hh-rlhf":
+        notes.append(f"--messages is ignored: it applies to HH-RLHF transcripts, not {fmt_name}")
+    return notes
 
 
 def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
     """Ingest one export into train/eval/test files and `schema_report.json`; returns the
     report. Pass an IngestSettings, or its fields as keyword arguments."""
     s = settings or IngestSettings(**kwargs)
+    with folder_lock(s.output, "data ingest"):
+        _check_output(s.output)
+        with staged_folder(s.output) as stage:
+            return _ingest_into(s, stage)
+
+
+def _ingest_into(s: IngestSettings, stage: Path) -> dict:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -87,10 +121,9 @@ def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
         timings[name] = round(now - clock, 3)
         clock = now
 
-    source = read_source(s.input)
-    # the report is the completion marker: written last, so a folder without one holds an
-    # unfinished (killed) ingest, never a mix of old and new files that looks complete
-    (s.output / REPORT_NAME).unlink(missing_ok=True)
+    source = read_source(
+        s.input, max_bytes=s.max_input_mb << 20, allow_special=s.allow_special_files
+    )
     lap("read")
     ctx = _context(s)
     fmt = pick(s.format, source.sample(), ctx)
@@ -121,23 +154,30 @@ def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
     ]
     json_cols = [*JSON_COLUMNS, *(c.text_columns if c.conversational else ())]
     ext = "parquet" if s.output_format == "parquet" else "jsonl"
-    files = {}
+    files, written = {}, {}
     for split in SPLITS:
-        path = s.output / f"{split}.{ext}"
+        name = f"{split}.{ext}"
         part = kept.filter(pl.col("_split") == split).select(public)
-        write_split(part, path, s.output_format, json_cols)
-        files[split] = str(path)
+        write_split(part, stage / name, s.output_format, json_cols)
+        written[name] = integrity.file_record(stage / name)
+        if written[name]["rows"] != part.height:  # a writer that lost rows must not pass
+            raise AlignkitError(f"wrote {written[name]['rows']} of {part.height} rows to {name}")
+        files[split] = str(s.output / name)
     dropped = frame.filter(pl.col("_reason").is_not_null())
     if s.write_dropped:
         files["dropped"] = str(s.output / "dropped.jsonl")
-        _write_dropped(dropped, adapted, Path(files["dropped"]), json_cols)
-    _remove_stale(s, ext)
+        _write_dropped(dropped, adapted, stage / "dropped.jsonl", json_cols)
     lap("write")
 
     reasons_all = [d.reason for _, d in adapted.drops] + dropped["_reason"].to_list()
     candidates = source.n_rows + adapted.expanded
+    if kept.height + len(reasons_all) != candidates:  # every row kept or dropped, once
+        raise AlignkitError(
+            f"internal accounting error: {candidates} records but {kept.height} kept + "
+            f"{len(reasons_all)} dropped; please report it"
+        )
     rows = rep.split_counts(kept)
-    warnings = list(source.notes)
+    warnings = [*source.notes, *_option_notes(s, fmt.name)]
     share = kept.height / candidates if candidates else 0.0
     if share < VALID_SHARE_WARNING:
         warnings.append(f"only {share:.1%} of records are valid (kept); see dropped.jsonl")
@@ -151,6 +191,11 @@ def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
             "conversational": c.conversational,
             "rows": source.n_rows,
             "adapter": adapted.path,
+            # the whole file was consumed: its size, the bytes parsed (after decompression)
+            # and the lines parsed, so that a short read would show here
+            "size_bytes": source.size_bytes,
+            "parsed_bytes": source.parsed_bytes,
+            "lines": source.lines,
         },
         "records": candidates,
         "expanded": adapted.expanded,
@@ -168,10 +213,11 @@ def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
         "anonymize": anonymized,
         "warnings": warnings,
         "files": files,
+        "integrity": {"files": written, "digest": integrity.folder_digest(written)},
         "settings": s.to_dict(),
         "timings_s": timings,
     }
     lap("report")
     report["timings_s"]["total"] = round(sum(timings.values()), 3)
-    write_json(report, s.output / REPORT_NAME)
+    write_json(report, stage / REPORT_NAME)
     return report

@@ -4,12 +4,15 @@ JSON array, JSONL (`.jsonl`, `.ndjson`, or `.json` holding lines), CSV/TSV, Parq
 them optionally gzipped, and a `datasets.save_to_disk` folder. Tabular files are read as one
 polars frame (fast, columnar); when that fails on a malformed file, JSONL falls back to reading
 line by line so that one bad line costs one row (dropped with its reason), not the file.
+
+A reader consumes the whole file or fails: a CSV quote left open, a JSON object holding several
+lists of records, a file cut short are errors, never a quietly shorter set. What was consumed
+(bytes, last line) is recorded beside the file's size, and the ingest report carries both.
 """
 
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +21,7 @@ from typing import Any
 import orjson
 import polars as pl
 
+from alignkit.data import guards
 from alignkit.data.schema import Drop
 from alignkit.errors import AlignkitError
 
@@ -33,6 +37,11 @@ class Source:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     unreadable: list[tuple[int, Drop]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # how much of the input the parser consumed: bytes of the file on disk, bytes parsed
+    # (after decompression) and the number of lines parsed, so that a short read shows
+    size_bytes: int | None = None
+    parsed_bytes: int | None = None
+    lines: int | None = None
 
     @property
     def n_rows(self) -> int:
@@ -51,7 +60,12 @@ class Source:
             yield from self.rows
 
 
-def read_source(path: str | Path) -> Source:
+def read_source(
+    path: str | Path,
+    *,
+    max_bytes: int = guards.DEFAULT_MAX_INPUT_MB << 20,
+    allow_special: bool = False,
+) -> Source:
     path = Path(path)
     if not path.exists():
         raise AlignkitError(f"input not found: {path}")
@@ -60,22 +74,26 @@ def read_source(path: str | Path) -> Source:
     suffixes = [s.lower() for s in path.suffixes]
     gz = bool(suffixes) and suffixes[-1] == ".gz"
     ext = (suffixes[-2] if gz and len(suffixes) > 1 else suffixes[-1] if suffixes else "") or ""
-    try:
-        data = gzip.open(path).read() if gz else path.read_bytes()
-    except (OSError, EOFError) as exc:
-        raise AlignkitError(f"cannot read {path}: {exc}") from None
+    if ext not in (".parquet", ".csv", ".tsv", ".jsonl", ".ndjson", ".json", ""):
+        raise AlignkitError(
+            f"unsupported input type '{ext}' for {path.name}: use JSON, JSONL, CSV, Parquet "
+            "(optionally .gz) or a datasets folder"
+        )
+    data = guards.read_input_bytes(path, gz, max_bytes, allow_special)
+    source = _parse(data, ext, path)
+    source.size_bytes = path.stat().st_size if path.is_file() else None
+    source.parsed_bytes = len(data)
+    return source
+
+
+def _parse(data: bytes, ext: str, path: Path) -> Source:
     if ext == ".parquet":
         return _read_parquet(data, path)
     if ext in (".csv", ".tsv"):
         return _read_csv(data, separator="\t" if ext == ".tsv" else ",")
     if ext in (".jsonl", ".ndjson"):
         return _read_jsonl(data)
-    if ext == ".json" or not ext:
-        return _read_json(data, path)
-    raise AlignkitError(
-        f"unsupported input type '{ext}' for {path.name}: use JSON, JSONL, CSV, Parquet "
-        "(optionally .gz) or a datasets folder"
-    )
+    return _read_json(data, path)
 
 
 def _read_parquet(data: bytes, path: Path) -> Source:
@@ -130,22 +148,32 @@ def _objects_only(data: bytes) -> bool:
     return bool((buf[starts] == ord("{")).all())
 
 
+# pyarrow's JSON parser recurses per level and segfaults some thousands deep: a line that might
+# nest past this (counting every bracket, so a bound) goes to the line-by-line reader instead
+_ARROW_SAFE_OPENS = 512
+
+
 def _read_jsonl(data: bytes) -> Source:
     import pyarrow as pa
     import pyarrow.json as pj
 
+    data = guards.strip_bom(data)
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
     # Arrow's reader, not polars': polars silently turns a column that mixes strings and
     # lists into JSON text, while Arrow refuses, and the line-by-line path then keeps the
     # true values. New keys in later rows are added as columns, never dropped.
-    if _objects_only(data):
+    if _objects_only(data) and guards.max_opens_per_line(data) <= _ARROW_SAFE_OPENS:
         try:
             table = pj.read_json(io.BytesIO(data), pj.ReadOptions(block_size=32 << 20))
             table.validate(full=True)  # Arrow does not check UTF-8 while parsing
-            if not any(_too_deep(f.type) for f in table.schema):
-                return Source(frame=pl.from_arrow(table))
+            # every line starts with `{`, so each is one row: fewer rows is a short read
+            if table.num_rows == lines and not any(_too_deep(f.type) for f in table.schema):
+                return Source(frame=pl.from_arrow(table), lines=lines)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass  # malformed or mixed-type lines: read one line at a time
-    return _read_lines(data)
+    source = _read_lines(data)
+    source.lines = lines
+    return source
 
 
 def _read_lines(data: bytes) -> Source:
@@ -155,9 +183,12 @@ def _read_lines(data: bytes) -> Source:
         if not line.strip():
             continue
         try:
-            value = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
+            value = _loads_lenient(line)
+        except ValueError as exc:
             source.unreadable.append((index, Drop("invalid_json", f"line {number}: {exc}")))
+        except RecursionError:
+            detail = f"line {number}: nested deeper than {guards.MAX_DEPTH} levels"
+            source.unreadable.append((index, Drop("too_deep", detail)))
         else:
             _add_row(source, index, value, f"line {number}")
         index += 1
@@ -165,40 +196,74 @@ def _read_lines(data: bytes) -> Source:
 
 
 def _add_row(source: Source, index: int, value: Any, where: str) -> None:
-    if isinstance(value, dict):
+    if isinstance(value, dict) and guards.depth(value) > guards.MAX_DEPTH:
+        # later steps (polars frames, orjson output) recurse per level and fail on such rows
+        detail = f"{where}: nested deeper than {guards.MAX_DEPTH} levels"
+        source.unreadable.append((index, Drop("too_deep", detail)))
+    elif isinstance(value, dict):
         source.rows.append((index, value))
     else:
         kind = type(value).__name__
         source.unreadable.append((index, Drop("not_an_object", f"{where}: a {kind}")))
 
 
-_WRAPPER_KEYS = ("data", "records", "rows", "examples", "items", "instances", "train")
+_WRAPPER_KEYS = ("data", "records", "rows", "examples", "items", "instances")
+_SPLIT_KEYS = ("train", "validation", "valid", "eval", "dev", "test")
 
 
 def _loads_lenient(data: bytes):
-    """orjson, or the standard library for what Python itself writes (NaN, Infinity)."""
+    """orjson, or the standard library for what Python itself writes: NaN reads as a missing
+    value (null), as pandas writes it, ±Infinity as a float. The same rule for JSON and JSONL."""
     try:
         return orjson.loads(data)
-    except orjson.JSONDecodeError:
+    except orjson.JSONDecodeError as exc:
+        if "depth limit" in str(exc):
+            raise RecursionError(str(exc)) from None
         import json
 
-        return json.loads(data)
+        return json.loads(data, parse_constant=lambda c: None if c == "NaN" else float(c))
+
+
+def _records_of(value: dict, path: Path) -> tuple[list, str | None]:
+    """The records of a top-level JSON object: the list under one wrapper key, the lists under
+    split keys together (alignkit makes its own prompt-grouped split), or the object itself as
+    one record. Several lists that are not all splits are refused: reading only the first
+    would quietly drop the others."""
+    known = (*_WRAPPER_KEYS, *_SPLIT_KEYS)
+    lists = {k: v for k, v in value.items() if k in known and isinstance(v, list)}
+    if not lists:
+        return [value], None
+    if len(lists) == 1:
+        return next(iter(lists.values())), None
+    if all(k in _SPLIT_KEYS for k in lists):
+        note = "read splits " + ", ".join(f"{k} ({len(v)})" for k, v in lists.items())
+        return [row for rows in lists.values() for row in rows], note
+    raise AlignkitError(
+        f"{path.name} holds several lists of records ({', '.join(lists)}); "
+        "keep one (or only split names: train, validation, test) and ingest again"
+    )
 
 
 def _read_json(data: bytes, path: Path) -> Source:
+    data = guards.strip_bom(data)
     try:
         value = _loads_lenient(data)
-    except (ValueError, RecursionError):
+    except RecursionError:
+        raise AlignkitError(
+            f"{path.name} nests deeper than the JSON parser's limit; not a record file"
+        ) from None
+    except ValueError:
         if data.lstrip()[:1] == b"{":  # JSON lines under a .json name
             return _read_jsonl(data)
         raise AlignkitError(f"{path.name} is not valid JSON or JSON lines") from None
+    note = None
     if isinstance(value, dict):
-        # a dataset wrapped under a known key, or else a single record
-        key = next((k for k in _WRAPPER_KEYS if isinstance(value.get(k), list)), None)
-        value = value[key] if key else [value]
+        value, note = _records_of(value, path)
     if not isinstance(value, list):
         raise AlignkitError(f"{path.name}: expected a JSON array of records")
-    source = Source()
+    source = Source(lines=data.count(b"\n") + 1)
+    if note:
+        source.notes.append(note)
     for index, item in enumerate(value):
         _add_row(source, index, item, f"item {index}")
     return source
@@ -211,7 +276,9 @@ def _read_csv(data: bytes, separator: str) -> Source:
     source = Source()
     if "\ufffd" in text:
         source.notes.append("invalid UTF-8 bytes in the CSV were replaced with U+FFFD")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    # strict: a quote left open must be an error; the lenient reader reads the rest of the
+    # file into that one field, and the set ends there without a word
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -225,11 +292,20 @@ def _read_csv(data: bytes, separator: str) -> Source:
             continue
         # empty CSV cells are missing values, as pandas and polars read them
         source.rows.append((index, {k: (v if v != "" else None) for k, v in zip(header, values)}))
+    source.lines = reader.line_num
     return source
 
 
 def _csv_records(reader):
+    started = reader.line_num + 1  # the line where the record being read began
     try:
-        yield from reader
+        for values in reader:
+            yield values
+            started = reader.line_num + 1
     except csv.Error as exc:  # the csv module cannot resume after a broken record
+        if "end of data" in str(exc):
+            raise AlignkitError(
+                f"unreadable CSV: the record starting at line {started} opens a quote that is "
+                f"never closed (it runs to the end of the file, line {reader.line_num})"
+            ) from None
         raise AlignkitError(f"unreadable CSV at line {reader.line_num}: {exc}") from None

@@ -9,6 +9,7 @@ from typing import Literal
 from alignkit.data.aggregate import AggregateMode
 from alignkit.data.dedup import DedupBy
 from alignkit.data.formats.base import RankingPairs
+from alignkit.data.guards import DEFAULT_MAX_INPUT_MB
 from alignkit.data.split import SplitRatios
 from alignkit.data.write import OutputFormat
 from alignkit.errors import AlignkitError
@@ -45,9 +46,18 @@ class IngestSettings:
     anonymize: bool = False
     anonymize_engine: Literal["auto", "patterns", "presidio"] = "auto"
     write_dropped: bool = True  # dropped.jsonl: every dropped row with its reason
+    # input guards: FIFOs and devices (`/dev/zero`) only when asked; a size cap so that a huge
+    # or endless input fails in one line instead of running the machine out of memory
+    allow_special_files: bool = False
+    max_input_mb: int = DEFAULT_MAX_INPUT_MB
 
     def __post_init__(self) -> None:
+        if not str(self.output).strip() or Path(self.output).absolute() == Path.cwd():
+            # the folder is replaced as a whole (see data/stage.py): never the working directory
+            raise AlignkitError("--output must name a folder for the splits (not '' or '.')")
         self.input, self.output = Path(self.input), Path(self.output)
+        if self.max_input_mb < 1:
+            raise AlignkitError("--max-input-mb must be >= 1")
         self.ratios  # noqa: B018 - validates the ratios
         if self.min_prompt_toks < 0 or self.max_prompt_toks < self.min_prompt_toks:
             raise AlignkitError("--min-prompt-toks must be >= 0 and <= --max-prompt-toks")

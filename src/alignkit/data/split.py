@@ -28,7 +28,8 @@ class SplitRatios:
 
     def __post_init__(self) -> None:
         values = (self.train, self.eval, self.test)
-        if any(v < 0 or v > 1 for v in values) or abs(sum(values) - 1.0) > 1e-6:
+        # `not 0 <= v <= 1` also refuses NaN, which every comparison lets through
+        if any(not 0 <= v <= 1 for v in values) or not abs(sum(values) - 1.0) <= 1e-6:
             raise AlignkitError(
                 f"--train-ratio/--eval-ratio/--test-ratio must be in [0, 1] and sum to 1, "
                 f"got {self.train}, {self.eval}, {self.test}"

@@ -102,7 +102,8 @@ def adapt_preference_frame(df, ctx: AdaptContext):
     cols.append(pl.lit(ctx.source).alias("source"))
     for flag in ("h_chosen", "h_rejected"):
         if flag in numeric:
-            ok = pl.col(flag).is_in([0, 1])
+            # not is_in([0, 1]): polars 2.1 refuses an int list against a float column
+            ok = (pl.col(flag) == 0) | (pl.col(flag) == 1)
             cols.append(pl.when(ok).then(pl.col(flag).cast(pl.Int8)).alias(flag))
     margin = "margin" if "margin" in numeric else "score" if "score" in numeric else None
     if margin:
