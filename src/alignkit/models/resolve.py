@@ -15,6 +15,7 @@ from pathlib import Path
 
 from alignkit import paths
 from alignkit.errors import AlignkitError
+from alignkit.models.integrity import check_weights, read_config
 from alignkit.models.registry import MODELS, ModelSpec
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,8 @@ def resolve(name_or_path: str, *, trust_remote_code: bool = False) -> Path:
 def check_folder(
     folder: Path, *, trust_remote_code: bool = False, label: str | None = None
 ) -> Path:
-    """`folder` itself, once it is known to hold safetensors weights and no custom code that
-    would run without `--trust-remote-code`."""
+    """`folder` itself, once it is known to hold a JSON config, complete safetensors weights
+    and no custom code that would run without `--trust-remote-code`."""
     label = label or str(folder)
     if not folder.is_dir():
         raise AlignkitError(f"model path '{label}' is a file; give the folder that holds it")
@@ -69,6 +70,7 @@ def check_folder(
         raise AlignkitError(
             f"model folder '{label}' has no config.json; it is not a HF model folder"
         )
+    read_config(folder, label)
     if not any(folder.glob("*.safetensors")):
         if any(p for pattern in UNSAFE_WEIGHTS for p in folder.glob(pattern)):
             raise AlignkitError(
@@ -76,6 +78,7 @@ def check_folder(
                 "first (pickled .bin/.pt weights can run code when loaded, so they are refused)"
             )
         raise AlignkitError(f"model folder '{label}' has no weights (*.safetensors)")
+    check_weights(folder, label)
     if not trust_remote_code and _uses_remote_code(folder):
         raise AlignkitError(
             f"model '{label}' needs its own Python code (auto_map in config.json); "
