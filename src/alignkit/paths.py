@@ -7,14 +7,22 @@ import os
 from pathlib import Path
 
 
+def _env_path(name: str, default: Path) -> Path:
+    # an empty variable (`ALIGNKIT_CACHE_DIR=` in a shell or a .env file) means "not set", as
+    # XDG does for its variables: Path("") is the current directory, and caches and data would
+    # be written wherever the command happened to run
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser() if value else Path(default).expanduser()
+
+
 def home_dir() -> Path:
-    return Path(os.environ.get("ALIGNKIT_HOME", Path.home() / ".alignkit")).expanduser()
+    return _env_path("ALIGNKIT_HOME", Path.home() / ".alignkit")
 
 
 def cache_dir() -> Path:
-    default = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "alignkit"
-    return Path(os.environ.get("ALIGNKIT_CACHE_DIR", default)).expanduser()
+    default = _env_path("XDG_CACHE_HOME", Path.home() / ".cache") / "alignkit"
+    return _env_path("ALIGNKIT_CACHE_DIR", default)
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("ALIGNKIT_DATA_DIR", home_dir() / "data")).expanduser()
+    return _env_path("ALIGNKIT_DATA_DIR", home_dir() / "data")

@@ -178,6 +178,8 @@ def _build(settings: DPOSettings, run, callbacks):
         # TRL drops pairs whose prompt alone fills max_length; they are counted here
         dropped_long_prompts=len(train_ds) - len(trainer.train_dataset),
         reference_cache="hit" if statuses == {"hit"} else "miss",
+        # False when the cache folder could not be written: the next run computes it again
+        reference_cache_stored=all(v["stored"] for v in trainer.reference_cache.values()),
         reference_fingerprints={k: v["fingerprint"] for k, v in trainer.reference_cache.items()},
     )
     return Built(trainer, tokenizer)

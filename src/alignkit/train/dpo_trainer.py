@@ -27,7 +27,7 @@ class CachedReferenceDPOTrainer(DPOTrainer):
         key, cached = None, None
         if self.accelerator.is_main_process:
             key = refcache.fingerprint(**self._cache_parts, data=refcache.dataset_digest(dataset))
-            cached = refcache.load(key)
+            cached = refcache.load(key, rows=len(dataset))
         if self.accelerator.num_processes > 1:
             # rank 0's key and entry for every rank: a miss runs collectives (each rank scores its
             # shard, TRL gathers them all), so ranks that disagreed on hit/miss would hang; they
@@ -42,13 +42,16 @@ class CachedReferenceDPOTrainer(DPOTrainer):
             computed = super()._precompute_ref_logps(dataset, name, batch_size)
             chosen = np.asarray(computed["ref_chosen_logps"][:], dtype=np.float64)
             rejected = np.asarray(computed["ref_rejected_logps"][:], dtype=np.float64)
+            stored = False
             if self.accelerator.is_main_process:  # one writer (store is an atomic rename)
-                refcache.store(key, chosen, rejected)
+                # a cache that cannot be written (read-only, full) only costs later runs the
+                # reuse; the log-probs are in memory and this run trains on them
+                stored = refcache.store(key, chosen, rejected)
             status = "miss"
         else:
             chosen, rejected = cached
-            status = "hit"
-        self.reference_cache[name] = {"status": status, "fingerprint": key}
+            status, stored = "hit", True
+        self.reference_cache[name] = {"status": status, "fingerprint": key, "stored": stored}
         if self._factual_lambda is not None and "delta_h" in dataset.column_names:
             chosen = chosen + self._factual_lambda * np.asarray(
                 dataset["delta_h"], dtype=np.float64

@@ -9,7 +9,9 @@ transformation history, which misses on unrelated config changes; this one does 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import os
 from functools import cache
 from pathlib import Path
@@ -18,6 +20,8 @@ import numpy as np
 import orjson
 
 from alignkit.paths import cache_dir
+
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -62,17 +66,78 @@ def _path(key: str) -> Path:
     return cache_dir() / "reference_logps" / f"{key}.npz"
 
 
-def load(key: str) -> tuple[np.ndarray, np.ndarray] | None:
+def load(key: str, rows: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """The cached (chosen, rejected) log-probs for `key`, or None on a miss. An entry that
+    cannot be read whole (a torn copy, a full disk, a bit flip) or whose length is not `rows`
+    is discarded with a warning, so that the reference is recomputed and stored again: left in
+    place it would fail every later run with that fingerprint."""
     path = _path(key)
-    if not path.exists():
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            chosen, rejected = np.asarray(data["chosen"]), np.asarray(data["rejected"])
+        problem = _shape_problem(chosen, rejected, rows)
+    except FileNotFoundError:
         return None
-    with np.load(path, allow_pickle=False) as data:
-        return data["chosen"], data["rejected"]
+    except PermissionError as exc:  # not ours to delete; a miss, and store() will say more
+        log.warning("cannot read the reference cache entry %s (%s); recomputing", path, exc)
+        return None
+    except Exception as exc:  # zipfile, zlib, numpy and the OS raise a dozen kinds for this
+        problem = f"{type(exc).__name__}: {exc}"
+    if problem is None:
+        return chosen, rejected
+    log.warning(
+        "reference cache entry %s is unreadable (%s); discarding it and recomputing", path, problem
+    )
+    with contextlib.suppress(OSError):
+        path.unlink()
+    return None
 
 
-def store(key: str, chosen: np.ndarray, rejected: np.ndarray) -> None:
+def _shape_problem(chosen: np.ndarray, rejected: np.ndarray, rows: int | None) -> str | None:
+    if chosen.ndim != 1 or chosen.shape != rejected.shape:
+        return f"arrays of shapes {chosen.shape} and {rejected.shape}"
+    if rows is not None and len(chosen) != rows:
+        return f"{len(chosen)} rows for a dataset of {rows}"
+    if not (
+        np.issubdtype(chosen.dtype, np.floating) and np.issubdtype(rejected.dtype, np.floating)
+    ):
+        return f"dtypes {chosen.dtype} and {rejected.dtype}"
+    return None
+
+
+def store(key: str, chosen: np.ndarray, rejected: np.ndarray) -> bool:
+    """Write the entry for `key` atomically (temp file, fsync, rename, fsync of the folder), so
+    a reader or a crash sees the old state or the whole new entry. False, with a warning, when
+    the cache cannot be written (read-only, full, not a folder): the caller keeps the log-probs
+    it has in memory and trains on; only the reuse by later runs is lost."""
     path = _path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}.npz")
-    np.savez(tmp, chosen=chosen, rejected=rejected)
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            np.savez(fh, chosen=chosen, rejected=rejected)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        log.warning(
+            "cannot write the reference cache in %s (%s); training with the log-probs in memory, "
+            "later runs will compute them again (set ALIGNKIT_CACHE_DIR to a writable folder)",
+            path.parent,
+            exc,
+        )
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return False
+    return True
+
+
+def _fsync_dir(folder: Path) -> None:
+    # makes the rename itself durable; some platforms and filesystems cannot open a folder
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
