@@ -1,17 +1,19 @@
 """Trainer callbacks that keep the run folder's contract: metrics as they happen, checkpoint
-completion markers, and a SIGTERM that saves and stops instead of killing the run."""
+completion markers (and rotation after them), and a SIGTERM that saves and stops instead of
+killing the run."""
 
 from __future__ import annotations
 
 import math
 import signal
+import threading
 import time
 from pathlib import Path
 
 from transformers import TrainerCallback
 
 from alignkit.data.write import write_json
-from alignkit.train.rundir import MARKER, RunDir
+from alignkit.train.rundir import MARKER, RunDir, rotate_checkpoints
 
 
 class MetricsCallback(TrainerCallback):
@@ -29,7 +31,12 @@ class MetricsCallback(TrainerCallback):
 
 
 class CheckpointMarker(TrainerCallback):
-    """Writes the completion marker into a checkpoint after the Trainer has saved all of it."""
+    """Writes the completion marker into a checkpoint after the Trainer has saved all of it,
+    then deletes the complete checkpoints past the `keep` newest (the Trainer's own rotation is
+    off: it deletes before the marker is written)."""
+
+    def __init__(self, keep: int | None = None):
+        self.keep = keep
 
     def on_save(self, args, state, control, **kwargs):
         if args.world_size > 1:
@@ -40,19 +47,43 @@ class CheckpointMarker(TrainerCallback):
             return
         path = Path(args.output_dir) / f"checkpoint-{state.global_step}" / MARKER
         write_json({"step": state.global_step, "time": time.time()}, path)
+        rotate_checkpoints(Path(args.output_dir), self.keep)
+
+
+class StoppedBeforeTraining(BaseException):
+    """SIGTERM while the run was still loading: nothing to save, the run ends `stopped`. A
+    BaseException, like KeyboardInterrupt, so that no `except Exception` on the way swallows it."""
 
 
 class GracefulStop(TrainerCallback):
-    """SIGTERM (a job runner's cancel) finishes the current step, saves a checkpoint, stops."""
+    """SIGTERM (a job runner's cancel) finishes the current step, saves a checkpoint, stops.
+
+    The handler goes in when the run starts, not when training does: loading models and data
+    (or computing DPO's reference) can take minutes, and a SIGTERM then would kill the process
+    with run.json still `running`. Until the first step it ends the run at once instead."""
 
     def __init__(self):
         self.requested = False
+        self.training = False
+        self._previous = None
+
+    def install(self) -> None:
+        if threading.current_thread() is threading.main_thread():  # only it may set handlers
+            self._previous = signal.signal(signal.SIGTERM, self._request)
+
+    def uninstall(self) -> None:
+        # a process may run several trainings (tests, sweeps): each puts back what it found
+        if self._previous is not None:
+            signal.signal(signal.SIGTERM, self._previous)
+            self._previous = None
 
     def on_train_begin(self, args, state, control, **kwargs):
-        signal.signal(signal.SIGTERM, self._request)
+        self.training = True
 
     def _request(self, signum, frame):
         self.requested = True
+        if not self.training:
+            raise StoppedBeforeTraining()
 
     def on_step_end(self, args, state, control, **kwargs):
         if args.world_size > 1:

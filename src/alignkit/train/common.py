@@ -1,5 +1,6 @@
-"""What every method shares: TrainingArguments from the settings, the run's callbacks, resume,
-graceful stop, and the result object that `alignkit.train.<method>(settings)` returns."""
+"""What every method shares: TrainingArguments from the settings, the run's callbacks, resume
+(what it may continue, and what it must refuse), graceful stop, and the result object that
+`alignkit.train.<method>(settings)` returns."""
 
 from __future__ import annotations
 
@@ -10,7 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alignkit.train.rundir import RunDir, last_complete_checkpoint, launched_world_size
+from alignkit.errors import AlignkitError
+from alignkit.train.rundir import (
+    CONFIG_FILE,
+    MODEL_DIR,
+    RUN_FILE,
+    RunDir,
+    checkpoint_step,
+    last_complete_checkpoint,
+    launched_world_size,
+    read_json,
+)
 from alignkit.train.settings import CommonSettings
 
 if TYPE_CHECKING:
@@ -76,7 +87,9 @@ def training_arguments(s: CommonSettings, has_eval: bool) -> dict[str, Any]:
         "eval_steps": s.eval_steps,
         "save_strategy": "steps",
         "save_steps": s.save_steps,
-        "save_total_limit": s.save_total_limit,
+        # the Trainer's rotation deletes old checkpoints before alignkit marks the new one
+        # complete; CheckpointMarker rotates after marking instead (s.save_total_limit)
+        "save_total_limit": None,
         "logging_steps": s.logging_steps,
         "seed": s.seed,
         "data_seed": s.seed,
@@ -90,18 +103,100 @@ def training_arguments(s: CommonSettings, has_eval: bool) -> dict[str, Any]:
     }
 
 
-def callbacks(run: RunDir) -> tuple[list, GracefulStop]:
-    from alignkit.train.callbacks import CheckpointMarker, GracefulStop, MetricsCallback
+def callbacks(run: RunDir, settings: CommonSettings, stop: GracefulStop) -> list:
+    from alignkit.train.callbacks import CheckpointMarker, MetricsCallback
 
-    stop = GracefulStop()
-    return [MetricsCallback(run), CheckpointMarker(), stop], stop
+    return [MetricsCallback(run), CheckpointMarker(settings.save_total_limit), stop]
 
 
-def run_training(trainer, run: RunDir, settings: CommonSettings) -> dict:
-    """Train (resuming from the last complete checkpoint when asked) and return the trainer's
+@dataclass
+class ResumePlan:
+    checkpoint: Path | None = None  # None: start afresh
+    finished: TrainResult | None = None  # the run is already done: nothing to train
+    forced: list[str] = field(default_factory=list)  # differences --resume-force let through
+
+    @property
+    def step(self) -> int | None:
+        return checkpoint_step(self.checkpoint) if self.checkpoint is not None else None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def differences(
+    method: str, settings: CommonSettings, digest: str, config: dict, previous: dict
+) -> list[str]:
+    """How `settings` and the dataset differ from what the run in the folder was started with
+    (its config.json and run.json), ignoring the purely operational fields."""
+    import json
+
+    current = json.loads(json.dumps(settings.to_dict()))  # lists and floats as config.json has them
+    skip = set(type(settings).OPERATIONAL)
+    out = [
+        f"{k} {_short(config[k])} -> {_short(v)}"
+        for k, v in current.items()
+        if k not in skip and k in config and config[k] != v
+    ]
+    old_digest = (previous.get("dataset") or {}).get("digest")
+    if old_digest:
+        if old_digest != digest:
+            out.append(f"dataset digest {old_digest[:12]} -> {digest[:12]}")
+    elif "dataset_dir" in config:  # a run from before digests were recorded: the path, then
+        if Path(config["dataset_dir"]).resolve() != Path(settings.dataset_dir).resolve():
+            out.append(f"dataset_dir {config['dataset_dir']} -> {settings.dataset_dir}")
+    return out
+
+
+def plan_resume(method: str, settings: CommonSettings, digest: str) -> ResumePlan:
+    """What `--resume` / `--resume-or-start` do with the folder as it is: refuse (one line),
+    report a finished run, continue from its last complete checkpoint, or start afresh."""
+    if not settings.resumes:
+        return ResumePlan()
+    folder = Path(settings.output_dir)
+    config = read_json(folder / CONFIG_FILE) or {}
+    previous = read_json(folder / RUN_FILE) or {}
+    if previous.get("method") not in (None, method):
+        raise AlignkitError(
+            f"{folder} holds a {previous['method']} run, not {method}; choose another folder"
+        )
+    diffs = differences(method, settings, digest, config, previous)
+    if diffs and not settings.resume_force:
+        raise AlignkitError(
+            f"cannot resume {folder}: it was started with other settings or data "
+            f"({'; '.join(diffs)}); pass --resume-force to resume anyway"
+        )
+    if not diffs and previous.get("status") == "succeeded" and (folder / MODEL_DIR).is_dir():
+        return ResumePlan(finished=recorded_result(folder, previous))
+    checkpoint = last_complete_checkpoint(folder)
+    if checkpoint is None and not settings.resume_or_start:
+        raise AlignkitError(
+            f"nothing to resume in {folder}: no complete checkpoint; "
+            "pass --resume-or-start to start over"
+        )
+    return ResumePlan(checkpoint=checkpoint, forced=diffs)
+
+
+def recorded_result(folder: Path, record: dict) -> TrainResult:
+    """The result of a run that already finished, from its run.json."""
+    return TrainResult(
+        method=record["method"],
+        status=record["status"],
+        output_dir=folder,
+        metrics=record.get("final_metrics") or {},
+        steps=record.get("steps", 0),
+        duration_s=record.get("duration_s", 0.0),
+        samples_per_s=record.get("samples_per_s"),
+        peak_rss_mb=record.get("peak_rss_mb", 0.0),
+        peak_gpu_mb=record.get("peak_gpu_mb"),
+        run=record,
+    )
+
+
+def run_training(trainer, run: RunDir, resume_from: Path | None) -> dict:
+    """Train (from `resume_from`, a complete checkpoint, when given) and return the trainer's
     train metrics; a SIGTERM ends it early with a checkpoint saved."""
-    from alignkit.errors import AlignkitError
-
     if trainer.args.world_size != launched_world_size():
         # N full copies training side by side would each write the same run folder
         raise AlignkitError(
@@ -114,9 +209,6 @@ def run_training(trainer, run: RunDir, settings: CommonSettings) -> dict:
             logging.getLogger("alignkit.train").warning(
                 "launched with FSDP but accelerate set up %s: the model is not sharded", actual
             )
-    resume_from = last_complete_checkpoint(settings.output_dir) if settings.resume else None
-    if resume_from is not None:
-        run.info["resumed_from"] = str(resume_from)
     output = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
     return dict(output.metrics)
 
@@ -133,10 +225,15 @@ def save_final(trainer, tokenizer, output_dir: Path) -> Path:
     return path
 
 
+def completed(trainer) -> bool:
+    """The run did all its steps (a SIGTERM that came after the last one changes nothing)."""
+    return trainer.state.max_steps > 0 and trainer.state.global_step >= trainer.state.max_steps
+
+
 def finish(
     run: RunDir, trainer, stop: GracefulStop, train_metrics: dict, metrics: dict
 ) -> TrainResult:
-    status = "stopped" if stop.requested else "succeeded"
+    status = "stopped" if stop.requested and not completed(trainer) else "succeeded"
     steps = trainer.state.global_step
     record = run.write(
         status,
@@ -163,6 +260,13 @@ def finish(
     )
 
 
+def stopped_early(run: RunDir, how: str) -> TrainResult:
+    """The run ended before training: stopped, with nothing to save."""
+    record = run.write("stopped", steps=0, stopped=how)
+    return recorded_result(run.path, record)
+
+
 def fail(run: RunDir, exc: BaseException) -> None:
     error = f"{type(exc).__name__}: {exc}"[:2000]
-    run.write("failed", error=error, traceback=traceback.format_exc()[-4000:])
+    status = "stopped" if isinstance(exc, KeyboardInterrupt) else "failed"
+    run.write(status, error=error, traceback=traceback.format_exc()[-4000:])

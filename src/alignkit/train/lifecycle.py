@@ -1,15 +1,20 @@
-"""The life of one training run, the same for every method: open the run folder, build the
-method's trainer, train (resuming when asked), evaluate, save the final model, and record the
-outcome in run.json, including a failure's traceback."""
+"""The life of one training run, the same for every method: lock the run folder, check the
+dataset, decide what a resume continues (or refuse it), seed, open the run folder, build the
+method's trainer, train, evaluate, save the final model, and record the outcome in run.json.
+
+Every way out writes a true final status: `succeeded` (all steps done, model saved, even when
+a SIGTERM came after the last step), `stopped` (SIGTERM or Ctrl-C before the end, at any
+moment from the folder being opened), or `failed` with the error (a full disk included)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from alignkit.train import common
-from alignkit.train.rundir import RunDir
+from alignkit.train.rundir import RunDir, is_main_process
 from alignkit.train.settings import CommonSettings
 
 
@@ -32,10 +37,54 @@ def execute(
     """Run `build(run, callbacks)` then the training; `build` records what it knows about the
     data and models into `run.info` (it lands in run.json). `extra_callbacks` are the caller's
     own TrainerCallbacks (a progress bar, say)."""
+    from alignkit.locks import folder_lock
+
+    # held for the whole run, so that a second run into the folder fails at once instead of
+    # interleaving its files with this one's; only rank 0 writes the folder, so only it locks
+    lock = (
+        folder_lock(settings.output_dir, f"training {method}")
+        if is_main_process()
+        else contextlib.nullcontext()
+    )
+    with lock:
+        return _locked(method, settings, build, extra_callbacks)
+
+
+def _locked(method, settings, build, extra_callbacks) -> common.TrainResult:
+    from alignkit.train.callbacks import GracefulStop, StoppedBeforeTraining
+    from alignkit.train.data import note, verify_dataset
+
+    dataset = verify_dataset(settings.dataset_dir)
+    plan = common.plan_resume(method, settings, dataset.digest)
+    if plan.finished is not None:
+        note(
+            f"{settings.output_dir} already finished ({plan.finished.steps} steps, model "
+            "saved); nothing to resume"
+        )
+        return plan.finished
+    if settings.resumes and plan.checkpoint is None:
+        note(f"no complete checkpoint in {settings.output_dir}: starting over")
     run = RunDir(settings.output_dir, method)
-    run.start(settings.to_dict(), settings.resume)
+    run.info["dataset"] = {
+        "dir": str(settings.dataset_dir),
+        "digest": dataset.digest,
+        "from_ingest": dataset.from_ingest,
+        "files": {n: {"rows": r["rows"], "bytes": r["bytes"]} for n, r in dataset.files.items()},
+    }
+    if plan.checkpoint is not None:
+        run.info["resumed_from"] = str(plan.checkpoint)
+    if plan.forced:
+        run.info["resume_forced"] = plan.forced
+    stop = GracefulStop()
+    run.start(settings.to_dict(), plan.step)
+    stop.install()
     try:
-        callbacks, stop = common.callbacks(run)
+        # before the build: the reward head and LoRA adapters are initialised there, and the
+        # Trainer's own seeding comes after them
+        from transformers import set_seed
+
+        set_seed(settings.seed)
+        callbacks = common.callbacks(run, settings, stop)
         callbacks.extend(extra_callbacks)
         built = build(run, callbacks)
         trainer = built.trainer
@@ -45,13 +94,17 @@ def execute(
             from transformers.trainer_callback import PrinterCallback
 
             trainer.remove_callback(PrinterCallback)
-        train_metrics = common.run_training(trainer, run, settings)
+        train_metrics = common.run_training(trainer, run, plan.checkpoint)
         metrics: dict[str, float] = {}
         if trainer.eval_dataset is not None:
             metrics = {**trainer.evaluate(), **built.extra_metrics()}
-        if not stop.requested:
+        if common.completed(trainer) or not stop.requested:
             common.save_final(trainer, built.tokenizer, settings.output_dir)
         return common.finish(run, trainer, stop, train_metrics, metrics)
+    except StoppedBeforeTraining:
+        return common.stopped_early(run, "SIGTERM before training began")
     except BaseException as exc:
         common.fail(run, exc)
         raise
+    finally:
+        stop.uninstall()

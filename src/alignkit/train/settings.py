@@ -11,7 +11,7 @@ import dataclasses
 import typing
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Any, ClassVar, Literal, TypeVar, get_args, get_origin
 
 from alignkit.errors import AlignkitError
 
@@ -20,6 +20,15 @@ T = TypeVar("T")
 
 @dataclass
 class CommonSettings:
+    # Fields a resume may change without `--resume-force`: they say how a run is resumed, watched
+    # and kept (when it logs, evaluates, checkpoints and how many checkpoints it keeps, where
+    # metrics go), never what it learns, so the resumed run ends with the same weights. The run
+    # folder is the one being resumed; the dataset is compared by its digest, not its path.
+    OPERATIONAL: ClassVar[tuple[str, ...]] = (
+        "resume", "resume_or_start", "resume_force", "output_dir", "dataset_dir",
+        "logging_steps", "eval_steps", "save_steps", "save_total_limit", "report_to",
+    )  # fmt: skip
+
     dataset_dir: Path = field(default=Path("."), metadata={"help": "An ingest output folder."})
     output_dir: Path = field(default=Path("artifacts/run"), metadata={"help": "The run folder."})
     epochs: float = field(default=1.0, metadata={"help": "Passes over the train split."})
@@ -43,7 +52,18 @@ class CommonSettings:
     report_to: list[str] = field(
         default_factory=list, metadata={"help": "wandb, mlflow, tensorboard (none by default)."}
     )
-    resume: bool = field(default=False, metadata={"help": "Continue from the last checkpoint."})
+    resume: bool = field(
+        default=False,
+        metadata={"help": "Continue from the last complete checkpoint (an error if none)."},
+    )
+    resume_or_start: bool = field(
+        default=False,
+        metadata={"help": "Continue from the last complete checkpoint, or start over if none."},
+    )
+    resume_force: bool = field(
+        default=False,
+        metadata={"help": "Resume even where settings or data differ from the run's own."},
+    )
     # model loading (see alignkit.models.LoadSettings)
     bf16: bool = field(default=False, metadata={"help": "bfloat16 weights and autocast."})
     fp16: bool = field(default=False, metadata={"help": "float16 mixed precision (GPU)."})
@@ -73,6 +93,14 @@ class CommonSettings:
             (min(self.eval_steps, self.save_steps, self.logging_steps) >= 1, "step intervals >= 1"),
             (not (self.bf16 and self.fp16), "--bf16 and --fp16 exclude each other"),
             (self.lora_r >= 1 and 0 <= self.lora_dropout < 1, "bad LoRA rank or dropout"),
+            (
+                self.save_total_limit is None or self.save_total_limit >= 1,
+                "--save-total-limit >= 1",
+            ),
+            (
+                not self.resume_force or self.resumes,
+                "--resume-force goes with --resume or --resume-or-start",
+            ),
         ]
         for ok, message in checks:
             if not ok:
@@ -80,6 +108,11 @@ class CommonSettings:
         bad = set(self.report_to) - {"wandb", "mlflow", "tensorboard"}
         if bad:
             raise AlignkitError(f"--report-to must be wandb, mlflow or tensorboard, got {bad}")
+
+    @property
+    def resumes(self) -> bool:
+        """Asked to continue the run already in output_dir (if it can, for --resume-or-start)."""
+        return self.resume or self.resume_or_start
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
