@@ -29,11 +29,14 @@ def lock_path(folder: Path) -> Path:
 
 
 def _holder(fd: int) -> str:
-    try:
-        info = orjson.loads(os.pread(fd, 4096, 0))
-        return f"pid {info['pid']} on {info['host']} since {info['since']}"
-    except (OSError, ValueError, KeyError, TypeError):
-        return "another process"
+    # the holder writes its name just after it takes the lock: give it a moment to appear
+    for _ in range(20):
+        try:
+            info = orjson.loads(os.pread(fd, 4096, 0))
+            return f"pid {info['pid']} on {info['host']} since {info['since']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            time.sleep(0.025)
+    return "another process"
 
 
 @contextlib.contextmanager

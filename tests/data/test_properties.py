@@ -41,6 +41,7 @@ ALLOWED_ERRORS = (
     "holds no readable records",
     "cannot detect the input format",
     "is not valid JSON",
+    "was kept",  # every row dropped: the output folder is left as it was
 )
 # valid rows put first: while these bugs exist, every generated input starts with them
 ANCHORED = bool({"no_kept_rows_crash", "null_first_line_segfault"} & KNOWN_BUGS)
@@ -489,13 +490,17 @@ def test_other_shapes_account_for_every_row(workdir, shape, data, as_array):
 def test_nothing_kept_is_not_a_crash(tmp_path):
     rows = [{"prompt": "What is the question here?", "chosen": None, "rejected": "no"}] * 2
     (path := tmp_path / "in.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
-    report = ingest(input=path, output=tmp_path / "out")
-    assert (report["kept"], report["dropped_total"]) == (0, 2)
+    # nothing kept is a one-line error (issue 8: it must not replace a good folder), no crash
+    with pytest.raises(AlignkitError, match=r"no record of in.jsonl was kept \(missing_chosen 2"):
+        ingest(input=path, output=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("fmt", ["auto", "trl"])
 def test_every_row_dropped_by_the_adapter_is_not_a_crash(fmt, tmp_path):
     rows = [{"prompt": "What is the question here?", "chosen": 5, "rejected": "no"}] * 3
     (path := tmp_path / "in.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
-    report = ingest(input=path, output=tmp_path / "out", format=fmt)
-    assert (report["kept"], report["dropped"]) == (0, {"bad_type_chosen": 3})
+    with pytest.raises(
+        AlignkitError, match=r"was kept \(bad_type_chosen 3; first: 'chosen' is int"
+    ):
+        ingest(input=path, output=tmp_path / "out", format=fmt)

@@ -72,6 +72,12 @@ def ingest(
     anonymize: Annotated[bool, Opt(help="Scrub e-mails, phones, cards, IPs, URLs.")] = False,
     anonymize_engine: Annotated[str, Opt(help="auto, patterns or presidio.")] = "auto",
     source: Annotated[str | None, Opt(help="Value of the source column.")] = None,
+    allow_special_files: Annotated[
+        bool, Opt(help="Read a FIFO or device (e.g. /dev/stdin), not only regular files.")
+    ] = False,
+    max_input_mb: Annotated[
+        int | None, Opt(help="Refuse inputs larger than this (default 4096, after decompression).")
+    ] = None,
 ) -> None:
     """Read an export (Argilla, Label Studio, HH-RLHF, ShareGPT, TRL, any table with --map),
     validate, deduplicate and split it by prompt into train/eval/test files plus
@@ -104,6 +110,8 @@ def ingest(
         shuffle_seed=shuffle_seed,
         anonymize=anonymize,
         anonymize_engine=anonymize_engine,  # type: ignore[arg-type]
+        allow_special_files=allow_special_files,
+        **({"max_input_mb": max_input_mb} if max_input_mb is not None else {}),
     )
     if settings.column_map:
         from alignkit.data.formats.columns import check_map

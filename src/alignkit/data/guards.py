@@ -57,6 +57,17 @@ def _gunzip(raw, max_bytes: int, path: Path, limit: str) -> bytes:
         raise AlignkitError(f"cannot read {path}: {exc}") from None
 
 
+def as_utf8(data: bytes, name: str) -> bytes:
+    """UTF-16 text (Excel's "Unicode text" export, PowerShell's default) re-encoded as UTF-8,
+    recognised by its byte-order mark; read as UTF-8 it would be NUL-riddled garbage rows."""
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data
+    try:
+        return data.decode("utf-16").encode("utf-8", "surrogatepass")
+    except UnicodeDecodeError as exc:
+        raise AlignkitError(f"{name} starts as UTF-16 but is not valid UTF-16: {exc}") from None
+
+
 def strip_bom(data: bytes) -> bytes:
     """Editors on Windows start UTF-8 text with a byte-order mark; no JSON parser wants it."""
     return data[len(BOM) :] if data.startswith(BOM) else data

@@ -91,6 +91,19 @@ def _check_output(output: Path) -> None:
         )
 
 
+def _refuse_empty(s: IngestSettings, adapted: Adapted, frame: pl.DataFrame) -> None:
+    """A wrong --format or a --map typo drops every row: that must not replace good data with
+    empty splits and exit 0. The error names the commonest reasons and the first detail."""
+    every = [d.reason for _, d in adapted.drops] + frame["_reason"].to_list()
+    top = ", ".join(f"{r} {n}" for r, n in list(rep.reason_counts(every).items())[:3])
+    first = adapted.drops[0][1].detail if adapted.drops else None
+    raise AlignkitError(
+        f"no record of {s.input.name} was kept ({top or 'no rows'}"
+        f"{f'; first: {first}' if first else ''}); check --format and --map; "
+        f"{s.output} was left as it was"
+    )
+
+
 def _option_notes(s: IngestSettings, fmt_name: str) -> list[str]:
     """Flags that the detected format has no use for: say so instead of ignoring them."""
     notes = []
@@ -142,6 +155,8 @@ def _ingest_into(s: IngestSettings, stage: Path) -> dict:
     )
     lap("validate")
     kept = frame.filter(pl.col("_reason").is_null())
+    if kept.height == 0:
+        _refuse_empty(s, adapted, frame)
     split_names, prompts = assign(kept["prompt"], s.ratios, s.shuffle_seed)
     kept = kept.with_columns(split_names.alias("_split"))
     lap("split")

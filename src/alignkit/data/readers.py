@@ -80,7 +80,8 @@ def read_source(
             "(optionally .gz) or a datasets folder"
         )
     data = guards.read_input_bytes(path, gz, max_bytes, allow_special)
-    source = _parse(data, ext, path)
+    parsed = data if ext == ".parquet" else guards.as_utf8(data, path.name)
+    source = _parse(parsed, ext, path)
     source.size_bytes = path.stat().st_size if path.is_file() else None
     source.parsed_bytes = len(data)
     return source
