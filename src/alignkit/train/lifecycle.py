@@ -51,7 +51,6 @@ def execute(
 
 
 def _locked(method, settings, build, extra_callbacks) -> common.TrainResult:
-    from alignkit.train.callbacks import GracefulStop, StoppedBeforeTraining
     from alignkit.train.data import note, verify_dataset
 
     dataset = verify_dataset(settings.dataset_dir)
@@ -75,6 +74,9 @@ def _locked(method, settings, build, extra_callbacks) -> common.TrainResult:
         run.info["resumed_from"] = str(plan.checkpoint)
     if plan.forced:
         run.info["resume_forced"] = plan.forced
+    # transformers only now: a refusal above is a one-line error without seconds of imports
+    from alignkit.train.callbacks import GracefulStop, StoppedBeforeTraining
+
     stop = GracefulStop()
     run.start(settings.to_dict(), plan.step)
     stop.install()
