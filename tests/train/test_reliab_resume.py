@@ -259,3 +259,33 @@ def test_full_disk_fallback_fits_the_old_blocks(tmp_path):
     info = json.loads(path.read_text())
     assert info["status"] == "failed" and "traceback" not in info
     assert path.stat().st_size <= 4096
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MiB tmpfs: room for the run folder's own files, not for a checkpoint."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_a_really_full_disk_during_a_checkpoint_ends_failed(data, small_disk):
+    """Before: run.json stayed `running` (its atomic rewrite needs new blocks) and the error
+    was torch's RuntimeError traceback."""
+    out = small_disk / "run"
+    with pytest.raises(OSError) as err:  # torch said RuntimeError("iostream error")
+        rm.train(rm_settings(data, out))
+    assert err.value.errno == errno.ENOSPC
+    info = run_json(out)
+    assert info["status"] == "failed" and "no space left" in info["error"].lower()
+    assert not list(out.glob("checkpoint-*/" + MARKER))  # the cut-short checkpoint is no resume

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import traceback
@@ -14,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 from alignkit.errors import AlignkitError
 from alignkit.train.rundir import (
     CONFIG_FILE,
+    DISK_FULL,
     MODEL_DIR,
     RUN_FILE,
     RunDir,
     checkpoint_step,
+    disk_full,
     last_complete_checkpoint,
     launched_world_size,
     read_json,
@@ -266,7 +269,16 @@ def stopped_early(run: RunDir, how: str) -> TrainResult:
     return recorded_result(run.path, record)
 
 
-def fail(run: RunDir, exc: BaseException) -> None:
+def fail(run: RunDir, exc: BaseException) -> BaseException:
+    """Record the failure in run.json; returns the exception to raise: a full disk that showed
+    itself as something else (torch's writer raises RuntimeError) becomes the OSError it is,
+    which the CLI prints as one line."""
     error = f"{type(exc).__name__}: {exc}"[:2000]
+    full = not (isinstance(exc, OSError) and exc.errno in DISK_FULL) and disk_full(run.path)
+    if full:
+        error = f"no space left on device ({error})"
     status = "stopped" if isinstance(exc, KeyboardInterrupt) else "failed"
     run.write(status, error=error, traceback=traceback.format_exc()[-4000:])
+    if full:
+        return OSError(errno.ENOSPC, "No space left on device", str(run.path))
+    return exc

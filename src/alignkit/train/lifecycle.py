@@ -106,7 +106,9 @@ def _locked(method, settings, build, extra_callbacks) -> common.TrainResult:
     except StoppedBeforeTraining:
         return common.stopped_early(run, "SIGTERM before training began")
     except BaseException as exc:
-        common.fail(run, exc)
-        raise
+        raised = common.fail(run, exc)
+        if raised is exc:
+            raise
+        raise raised from exc
     finally:
         stop.uninstall()

@@ -250,6 +250,16 @@ def read_json(path: Path) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+def disk_full(folder: Path) -> bool:
+    """Whether the filesystem holding `folder` has (next to) no room left. torch's checkpoint
+    writer reports a full disk as a RuntimeError ("iostream error"), not as ENOSPC."""
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 64 * 1024
+
+
 def write_run_record(record: dict[str, Any], path: Path) -> None:
     """run.json, atomically; on a full disk, overwritten in place instead. The atomic write
     needs blocks for a new file, which a full disk does not have, and run.json would then stay
