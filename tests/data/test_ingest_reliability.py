@@ -182,7 +182,10 @@ def test_gzip_bomb_stops_at_the_size_limit(tmp_path):
         {"format": "nope"},  # unknown format
         {"tokenizer": "/no/such/tokenizer"},  # missing tokenizer
         {"format": "labelstudio"},  # wrong format: every row dropped
-        {"format": "columns", "column_map": {"prompt": "promt"}},  # --map typo
+        {
+            "format": "columns",
+            "column_map": {"prompt": "promt", "chosen": "chosen", "rejected": "rejected"},
+        },
     ],
     ids=["unknown-format", "missing-tokenizer", "wrong-format", "map-typo"],
 )
@@ -192,6 +195,13 @@ def test_failed_ingest_keeps_the_good_folder(good, tmp_path, kwargs):
         ingest(input=write_jsonl(tmp_path / "other.jsonl", ROWS[:40]), output=good, **kwargs)
     assert snapshot(good) == before
     assert no_leftovers(good.parent, good.name)
+
+
+def test_map_typo_names_the_missing_column(tmp_path):
+    path = write_jsonl(tmp_path / "in.jsonl", ROWS[:10])
+    bad = {"prompt": "promt", "chosen": "chosen", "rejected": "rejected"}
+    with pytest.raises(AlignkitError, match=r"not in the input: promt \(it has: chosen, prompt"):
+        ingest(input=path, output=tmp_path / "o", format="columns", column_map=bad)
 
 
 def test_undetectable_format_keeps_the_good_folder(good, tmp_path):

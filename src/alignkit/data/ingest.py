@@ -24,6 +24,7 @@ from alignkit.data.adapt import Adapted, adapt_source
 from alignkit.data.dedup import contradictions, duplicate_mask
 from alignkit.data.formats import pick
 from alignkit.data.formats.base import AdaptContext
+from alignkit.data.formats.columns import check_map_columns
 from alignkit.data.readers import read_source
 from alignkit.data.schema import JSON_COLUMNS
 from alignkit.data.settings import IngestSettings
@@ -140,6 +141,8 @@ def _ingest_into(s: IngestSettings, stage: Path) -> dict:
     lap("read")
     ctx = _context(s)
     fmt = pick(s.format, source.sample(), ctx)
+    if fmt.name == "columns" and s.column_map:
+        check_map_columns(s.column_map, source.columns())
     adapted = adapt_source(source, fmt, ctx, s.aggregate, s.keep_ties)
     c = adapted.canonical
     lap("adapt")

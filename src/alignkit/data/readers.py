@@ -53,6 +53,11 @@ class Source:
             return self.frame.head(n).to_dicts()
         return [r for _, r in self.rows[:n]]
 
+    def columns(self) -> set[str]:
+        if self.frame is not None:
+            return set(self.frame.columns)
+        return set().union(*(row.keys() for _, row in self.rows))
+
     def iter_rows(self):
         if self.frame is not None:
             yield from enumerate(self.frame.iter_rows(named=True))
@@ -286,7 +291,10 @@ def _read_csv(data: bytes, separator: str) -> Source:
         return source
     except csv.Error as exc:
         raise AlignkitError(f"unreadable CSV header: {exc}") from None
-    for index, values in enumerate(_csv_records(reader)):
+    # blank lines are no records (the csv module yields [] for them), as pandas and polars
+    # skip them; a line of only separators is a record, with every field empty
+    records = (values for values in _csv_records(reader) if values)
+    for index, values in enumerate(records):
         if len(values) != len(header):
             detail = f"record {index + 1}: {len(values)} fields, header has {len(header)}"
             source.unreadable.append((index, Drop("bad_field_count", detail)))

@@ -192,3 +192,16 @@ COLUMNS = Format(
     adapt=adapt,
     priority=0,
 )
+
+
+def check_map_columns(column_map: dict[str, str], present: set[str]) -> None:
+    """Reject a --map naming a column the input lacks (a typo would drop every row)."""
+    from alignkit.errors import AlignkitError
+
+    ctx = AdaptContext(source="", column_map=column_map)
+    absent = sorted({c for t in column_map for c in _columns(ctx, t)} - present)
+    if absent:
+        shown = ", ".join(sorted(present)[:12]) + (", ..." if len(present) > 12 else "")
+        raise AlignkitError(
+            f"--map names column(s) not in the input: {', '.join(absent)} (it has: {shown})"
+        )
