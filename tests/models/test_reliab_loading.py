@@ -196,6 +196,21 @@ HOSTILE = {
         lambda f: (f / "tokenizer_config.json").write_text("{nope"),
         "the tokenizer in",
     ),
+    "config.json not text": (
+        lambda f: (f / "config.json").write_bytes(b"\xff\xfe\x00garbage"),
+        "cannot read config.json",
+    ),
+    "weights a dangling symlink": (
+        lambda f: (
+            (f / "model.safetensors").unlink(),
+            (f / "model.safetensors").symlink_to(f / "gone"),
+        ),
+        "cannot be read",
+    ),
+    "tokenizer.json of another schema": (
+        lambda f: (f / "tokenizer.json").write_text('{"model": {"type": "Nope"}}'),
+        "the tokenizer in",
+    ),
     "a config field of the wrong type": (
         lambda f: edit_config(f, hidden_size="big"),
         "hidden_size",
