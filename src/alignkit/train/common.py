@@ -128,9 +128,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def differences(
-    method: str, settings: CommonSettings, digest: str, config: dict, previous: dict
-) -> list[str]:
+def differences(settings: CommonSettings, digest: str, config: dict, previous: dict) -> list[str]:
     """How `settings` and the dataset differ from what the run in the folder was started with
     (its config.json and run.json), ignoring the purely operational fields."""
     import json
@@ -164,7 +162,7 @@ def plan_resume(method: str, settings: CommonSettings, digest: str) -> ResumePla
         raise AlignkitError(
             f"{folder} holds a {previous['method']} run, not {method}; choose another folder"
         )
-    diffs = differences(method, settings, digest, config, previous)
+    diffs = differences(settings, digest, config, previous)
     if diffs and not settings.resume_force:
         raise AlignkitError(
             f"cannot resume {folder}: it was started with other settings or data "
