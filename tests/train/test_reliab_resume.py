@@ -289,3 +289,15 @@ def test_a_really_full_disk_during_a_checkpoint_ends_failed(data, small_disk):
     info = run_json(out)
     assert info["status"] == "failed" and "no space left" in info["error"].lower()
     assert not list(out.glob("checkpoint-*/" + MARKER))  # the cut-short checkpoint is no resume
+
+
+def test_ctrl_c_while_loading_ends_stopped(data, tmp_path, monkeypatch):
+    import alignkit.models
+
+    def interrupted(*a, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(alignkit.models, "load_reward_model", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        rm.train(rm_settings(data, tmp_path / "run"))
+    assert run_json(tmp_path / "run")["status"] == "stopped"
