@@ -445,3 +445,12 @@ def test_utf16_text_is_read_as_text_not_as_nul_riddled_rows(tmp_path, name):
     (path := tmp_path / name).write_bytes(body.encode("utf-16"))
     report = ingest(input=path, output=tmp_path / "o")
     assert report["input"]["rows"] == report["kept"] == 10
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_wide_text_without_a_bom_is_decoded(tmp_path, encoding):
+    (path := tmp_path / "wide.jsonl").write_bytes(
+        "".join(json.dumps(r) + "\n" for r in ROWS[:10]).encode(encoding)
+    )
+    report = ingest(input=path, output=tmp_path / "o")
+    assert report["input"]["rows"] == report["kept"] == 10

@@ -57,15 +57,44 @@ def _gunzip(raw, max_bytes: int, path: Path, limit: str) -> bytes:
         raise AlignkitError(f"cannot read {path}: {exc}") from None
 
 
+_BOMS = (  # longest first: UTF-32-LE's mark starts with UTF-16-LE's
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """UTF-16/32 text without a byte-order mark, told by where its NUL bytes fall: JSON and CSV
+    text in UTF-8 has none, while ASCII characters in wide encodings leave them in a pattern."""
+    n = len(head) - len(head) % 4
+    if n < 4 or b"\x00" not in head[:n]:
+        return None
+    zeros = [sum(b == 0 for b in head[i:n:4]) / (n // 4) for i in range(4)]
+    if min(zeros[1:]) > 0.9 and zeros[0] < 0.1:
+        return "utf-32-le"
+    if min(zeros[:3]) > 0.9 and zeros[3] < 0.1:
+        return "utf-32-be"
+    if zeros[1] > 0.9 and zeros[3] > 0.9 and max(zeros[0], zeros[2]) < 0.5:
+        return "utf-16-le"
+    if zeros[0] > 0.9 and zeros[2] > 0.9 and max(zeros[1], zeros[3]) < 0.5:
+        return "utf-16-be"
+    return None
+
+
 def as_utf8(data: bytes, name: str) -> bytes:
-    """UTF-16 text (Excel's "Unicode text" export, PowerShell's default) re-encoded as UTF-8,
-    recognised by its byte-order mark; read as UTF-8 it would be NUL-riddled garbage rows."""
-    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """UTF-16/32 text (Excel's "Unicode text" export, PowerShell's default) re-encoded as
+    UTF-8, told by its byte-order mark or, without one, by its NUL pattern; read as UTF-8 it
+    would be NUL-riddled garbage rows."""
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    encoding = encoding or _wide_encoding(data[:4096])
+    if encoding is None:
         return data
     try:
-        return data.decode("utf-16").encode("utf-8", "surrogatepass")
+        return data.decode(encoding).encode("utf-8", "surrogatepass")
     except UnicodeDecodeError as exc:
-        raise AlignkitError(f"{name} starts as UTF-16 but is not valid UTF-16: {exc}") from None
+        raise AlignkitError(f"{name} looks like {encoding} text but is not: {exc}") from None
 
 
 def strip_bom(data: bytes) -> bytes:
