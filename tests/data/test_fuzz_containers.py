@@ -12,8 +12,8 @@ the file").
 The property is about counting, not values: what a cell reads as (a number, a string) is the
 adapters' business.
 
-Found here and kept as strict xfails at the end (readers.py is another work item's): UTF-16
-without a byte-order mark and UTF-32 are read as UTF-8, NUL-riddled rows with a wrong count.
+Found here and fixed (data/guards.py `as_utf8`), with regression tests at the end: UTF-16
+without a byte-order mark and UTF-32 were read as UTF-8, NUL-riddled rows with a wrong count.
 """
 
 from __future__ import annotations
@@ -218,15 +218,9 @@ def test_jsonl_reads_every_record_or_fails(generated):
 
 # --- encodings without a UTF-8 or UTF-16 byte-order mark ----------------------------------------
 
-# Found by this fuzz test (reported, not fixed here: readers.py belongs to the ingest work): text
-# in UTF-16 without a BOM, or in UTF-32 (whose little-endian BOM starts like UTF-16's), is read
-# as UTF-8 with a NUL between letters; the csv module accepts NULs, so 5 records come back as
-# 11-12 rows of NUL-riddled garbage (keys such as 'p\x00r\x00o\x00...') and the count is wrong.
-# A reader should decode such text (NUL patterns give the encoding away) or refuse it in one line.
-NUL_TEXT_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="UTF-16 without a BOM / UTF-32 text is read as NUL-riddled rows (issue 8 fuzz)",
-)
+# Found by this fuzz test: text in UTF-16 without a BOM, or in UTF-32 (whose little-endian BOM
+# starts like UTF-16's), was read as UTF-8 with a NUL between letters, so 5 records came back as
+# 11-12 rows of NUL-riddled garbage. guards.as_utf8 now tells the encoding by its NUL pattern.
 FIVE = [{"prompt": f"p{i}", "chosen": "c", "rejected": "r"} for i in range(5)]
 
 
@@ -243,10 +237,10 @@ def _five_csv(separator: str) -> str:
     "encoding",
     [
         "utf-16",  # with its BOM: decoded
-        pytest.param("utf-16-le", marks=NUL_TEXT_BUG),
-        pytest.param("utf-16-be", marks=NUL_TEXT_BUG),
-        pytest.param("utf-32", marks=NUL_TEXT_BUG),
-        pytest.param("utf-32-be", marks=NUL_TEXT_BUG),
+        "utf-16-le",
+        "utf-16-be",
+        "utf-32",
+        "utf-32-be",
     ],
 )
 def test_wide_encodings_in_csv(tmp_path, ext, encoding):
@@ -262,11 +256,9 @@ def test_wide_encodings_in_csv(tmp_path, ext, encoding):
 
 
 # JSON lines split at b"\n": in UTF-16-LE / UTF-32-LE the NUL bytes after the last newline
-# make a sixth "line" (an invalid_json row), so 5 records count as 6; a .json array is parsed
-# by the standard library, which detects these encodings itself
-WIDE_JSON_BUGS = {(".jsonl", "utf-16-le"), (".jsonl", "utf-32")}
+# made a sixth "line" (an invalid_json row) before the text was decoded first
 WIDE_JSON = [
-    pytest.param(ext, enc, marks=NUL_TEXT_BUG if (ext, enc) in WIDE_JSON_BUGS else ())
+    (ext, enc)
     for ext in (".json", ".jsonl")
     for enc in ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be")
 ]

@@ -50,3 +50,15 @@ def test_missing_tokenizer_is_a_user_error(tmp_path):
     with pytest.raises(AlignkitError) as err:
         ingest(input=src, output=tmp_path / "o", tokenizer=str(tmp_path / "nope"))
     assert "cannot load tokenizer" in str(err.value)
+
+
+def test_tokenizer_of_another_schema_is_one_line(tmp_path):
+    """The Rust tokenizers library raises a bare Exception on a tokenizer.json it cannot parse."""
+    from alignkit.data.tokens import load_tokenizer
+
+    (tmp_path / "tokenizer.json").write_text('{"version": "1.0", "model": {"type": "Nope"}}')
+    (tmp_path / "tokenizer_config.json").write_text(
+        '{"tokenizer_class": "PreTrainedTokenizerFast"}'
+    )
+    with pytest.raises(AlignkitError, match="cannot load tokenizer"):
+        load_tokenizer(str(tmp_path))

@@ -17,6 +17,6 @@ def load_tokenizer(name_or_path: str):
         ) from None
     try:
         return AutoTokenizer.from_pretrained(name_or_path, trust_remote_code=False)
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - the Rust tokenizers library raises bare Exception
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise AlignkitError(f"cannot load tokenizer '{name_or_path}': {first}") from None

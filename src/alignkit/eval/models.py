@@ -103,8 +103,11 @@ def _load(name_or_path: str, kind: str, trust_remote_code: bool):
     load = LoadSettings(dtype="fp32", trust_remote_code=trust_remote_code)
     loader = load_causal_lm if kind == "policy" else load_reward_model
     adapter = _adapter_folder(name_or_path)
-    if adapter is None:
+    if adapter is None and kind == "policy":
         model, tokenizer = loader(name_or_path, load)
+    elif adapter is None:
+        # scoring needs a trained head: a bare backbone would score with random weights
+        model, tokenizer = load_reward_model(name_or_path, load, new_head=False)
     else:
         from peft import PeftModel
 
