@@ -1,0 +1,155 @@
+"""What the job store hands out: plain frozen dataclasses, the status enum, the one table of
+allowed transitions, and the store's errors. No SQLAlchemy here, so the CLI, the REST schemas
+and the runner can import these types without loading a database driver."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, get_args
+
+from alignkit.errors import AlignkitError
+
+# Llama Stack's JobStatus strings, so its post-training API can return them unchanged
+Status = Literal["scheduled", "in_progress", "completed", "failed", "cancelled"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+TERMINAL: frozenset[Status] = frozenset({"completed", "failed", "cancelled"})
+
+ArtifactKind = Literal["checkpoint", "model", "eval", "report", "log"]
+ARTIFACT_KINDS: tuple[ArtifactKind, ...] = get_args(ArtifactKind)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An action may change a job only from `sources`; it leaves the job in `target`
+    (None: the row is deleted)."""
+
+    sources: frozenset[Status]
+    target: Status | None
+
+
+def _t(sources: str, target: Status | None) -> Transition:
+    return Transition(frozenset(sources.split()), target)  # type: ignore[arg-type]
+
+
+# Every change to a job's status goes through one row of this table, as a single conditional
+# UPDATE ... WHERE status IN (sources): a racing or illegal change matches no row and changes
+# nothing (store.py turns that into JobStateError).
+TRANSITIONS: dict[str, Transition] = {
+    "claim": _t("scheduled", "in_progress"),
+    "set_running": _t("in_progress", "in_progress"),
+    "complete": _t("in_progress", "completed"),
+    "fail": _t("in_progress", "failed"),
+    # the worker stopped the process after a cancel request
+    "confirm_cancel": _t("in_progress", "cancelled"),
+    # nothing runs yet, so a cancel needs no worker
+    "cancel": _t("scheduled", "cancelled"),
+    "request_cancel": _t("in_progress", "in_progress"),
+    # `jobs resume`: run a stopped job again, one more attempt
+    "requeue": _t("failed cancelled", "scheduled"),
+    # a dead worker's job: failed ("worker lost"), or back in the queue when it asked for that
+    "lost": _t("in_progress", "failed"),
+    "lost_requeue": _t("in_progress", "scheduled"),
+    # a running job is deleted only after it stops, or its worker would write to a missing row
+    "delete": _t("scheduled completed failed cancelled", None),
+}
+
+# finish(status=...) -> the action it takes
+FINISH_ACTIONS: dict[Status, str] = {
+    "completed": "complete",
+    "failed": "fail",
+    "cancelled": "confirm_cancel",
+}
+
+
+class JobNotFound(AlignkitError):
+    """No job has this id."""
+
+    exit_code = 1
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"no job with id {job_id!r}")
+        self.job_id = job_id
+
+
+class JobStateError(AlignkitError):
+    """A transition the job's current status does not allow (or another process won a race)."""
+
+    exit_code = 1
+
+    def __init__(self, job_id: str, action: str, status: str) -> None:
+        allowed = ", ".join(sorted(TRANSITIONS[action].sources))
+        super().__init__(
+            f"job {job_id} is {status}: cannot {action.replace('_', ' ')} (only from {allowed})"
+        )
+        self.job_id, self.action, self.status = job_id, action, status
+
+
+class DatabaseError(AlignkitError):
+    """The job database cannot be opened or is not usable."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    id: str
+    kind: str
+    settings: dict[str, Any]
+    status: Status
+    created_at: datetime
+    priority: int = 0
+    cpus: int = 1
+    gpus: int = 0
+    tags: tuple[str, ...] = ()
+    user: str | None = None
+    resume_on_lost: bool = False
+    cancel_requested: bool = False
+    attempts: int = 0
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    worker_id: str | None = None
+    pid: int | None = None
+    host: str | None = None
+    run_dir: str | None = None
+    log_path: str | None = None
+    exit_code: int | None = None
+    error: str | None = None
+    traceback_path: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status in TERMINAL
+
+
+@dataclass(frozen=True)
+class ArtifactRecord:
+    id: str
+    job_id: str
+    kind: ArtifactKind
+    path: str
+    created_at: datetime
+    step: int | None = None
+    epoch: float | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WorkerRecord:
+    id: str
+    host: str
+    pid: int
+    backend: str
+    started_at: datetime
+    heartbeat_at: datetime
+
+
+@dataclass(frozen=True)
+class HeartbeatReply:
+    """What a worker learns from a heartbeat: jobs to stop because a user asked, and jobs it
+    no longer owns (reaped as lost, or finished elsewhere), which it must stop too so that no
+    job runs twice."""
+
+    cancel_requested: frozenset[str]
+    not_owned: frozenset[str]
