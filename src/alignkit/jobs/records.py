@@ -38,6 +38,7 @@ def _t(sources: str, target: Status | None) -> Transition:
 TRANSITIONS: dict[str, Transition] = {
     "claim": _t("scheduled", "in_progress"),
     "set_running": _t("in_progress", "in_progress"),
+    "heartbeat": _t("in_progress", "in_progress"),
     "complete": _t("in_progress", "completed"),
     "fail": _t("in_progress", "failed"),
     # the worker stopped the process after a cancel request
@@ -77,11 +78,16 @@ class JobStateError(AlignkitError):
 
     exit_code = 1
 
-    def __init__(self, job_id: str, action: str, status: str) -> None:
-        allowed = ", ".join(sorted(TRANSITIONS[action].sources))
-        super().__init__(
-            f"job {job_id} is {status}: cannot {action.replace('_', ' ')} (only from {allowed})"
-        )
+    def __init__(
+        self, job_id: str, action: str, status: str, sources: frozenset[str] | None = None
+    ) -> None:
+        sources = TRANSITIONS[action].sources if sources is None else sources
+        verb = action.replace("_", " ")
+        if status in sources:  # the status fits, the owner does not
+            message = f"job {job_id} is {status} on another worker: cannot {verb}"
+        else:
+            message = f"job {job_id} is {status}: cannot {verb} (only {', '.join(sorted(sources))})"
+        super().__init__(message)
         self.job_id, self.action, self.status = job_id, action, status
 
 
@@ -105,7 +111,8 @@ class JobRecord:
     user: str | None = None
     resume_on_lost: bool = False
     cancel_requested: bool = False
-    attempts: int = 0
+    # 1 on the first run, one more on every requeue
+    attempts: int = 1
     started_at: datetime | None = None
     completed_at: datetime | None = None
     heartbeat_at: datetime | None = None
