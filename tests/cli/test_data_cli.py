@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from alignkit.cli import app
-from alignkit.cli.data import parse_label_values, parse_map
+from alignkit.data.settings import parse_label_values, parse_map
 from alignkit.errors import AlignkitError
 from tests.data.helpers import read_splits, write_jsonl
 

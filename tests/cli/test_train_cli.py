@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from alignkit.commands import methods
 from alignkit.errors import AlignkitError
 from alignkit.train.rm import RMSettings
 from alignkit.train.settings import load_settings
@@ -35,7 +36,7 @@ def test_every_setting_is_a_flag_and_help_imports_no_torch():
     )
 
 
-@pytest.mark.parametrize("method", ["dpo", "sft", "kto", "orpo"])
+@pytest.mark.parametrize("method", methods("policy"))
 def test_every_method_has_a_command_with_all_its_flags(method):
     import importlib
 

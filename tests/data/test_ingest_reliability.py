@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import errno
 import gzip
+import importlib
 import io
 import json
 import os
@@ -220,9 +221,9 @@ def test_folder_with_foreign_files_is_refused_not_replaced(tmp_path):
 
 
 KILL_CHILD = """
-import os, signal, sys
+import importlib, os, signal, sys
 import alignkit.data.stage as stage
-m = sys.modules["alignkit.data.ingest"]  # the package exports the function under that name
+m = importlib.import_module("alignkit.data.ingest")  # the module, not the function
 point = sys.argv[3]
 writes = {"n": 0}
 real_split, real_json, real_exchange = m.write_split, m.write_json, stage._exchange
@@ -289,7 +290,9 @@ def test_swap_without_rename_exchange_recovers_after_a_kill(good, tmp_path, monk
 
 
 def test_out_of_space_during_write_keeps_the_good_folder(good, tmp_path, monkeypatch):
-    ingest_module = sys.modules["alignkit.data.ingest"]  # the package exports the function
+    ingest_module = importlib.import_module(
+        "alignkit.data.ingest"
+    )  # the package exports the function
 
     before = snapshot(good)
     real = ingest_module.write_split

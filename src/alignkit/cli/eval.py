@@ -7,8 +7,7 @@ import math
 import typer
 
 from alignkit.cli.options import add_settings_command
-from alignkit.eval.policy import PolicyEvalSettings
-from alignkit.eval.rm import RMEvalSettings
+from alignkit.commands import COMMANDS
 
 app = typer.Typer(help="Evaluate reward models and policies.", no_args_is_help=True)
 
@@ -30,25 +29,17 @@ def _print_metrics(title: str, rows: dict) -> None:
     Console().print(table)
 
 
-def _rm(settings: RMEvalSettings) -> None:
-    from alignkit.eval import rm
-
-    result = rm.evaluate(settings)
+def _rm(settings) -> None:
+    result = COMMANDS["eval:rm"](settings)
     _print_metrics(f"reward model: {settings.model}", result.metrics)
     typer.echo(f"results: {result.files['result']}")
 
 
-RM_HELP = """Evaluate a reward model on held-out pairs: AUC, accuracy (ties count as wrong),
-expected calibration error of σ(r_chosen - r_rejected), mean margin and score histograms;
-writes eval_rm.json (and eval_rm_scores.jsonl, one line per pair) beside the model."""
-
-add_settings_command(app, "rm", RMEvalSettings, _rm, RM_HELP)
+add_settings_command(app, "rm", COMMANDS["eval:rm"].settings_class(), _rm, COMMANDS["eval:rm"].help)
 
 
-def _policy(settings: PolicyEvalSettings) -> None:
-    from alignkit.eval import policy
-
-    result = policy.evaluate(settings)
+def _policy(settings) -> None:
+    result = COMMANDS["eval:policy"](settings)
     keys = ("pairs", "implicit_reward_accuracy", "share_improved", "mean_reward_margin")
     keys += ("prompts", "wins", "ties", "losses", "win_rate", "win_rate_ci95")
     shown = {k: result.metrics[k] for k in keys if k in result.metrics}
@@ -57,12 +48,9 @@ def _policy(settings: PolicyEvalSettings) -> None:
         typer.echo(f"{name}: {path}")
 
 
-POLICY_HELP = """Evaluate a policy against its reference: implicit-reward accuracy on held-out
-pairs, then a judged win-rate on held-out prompts (both models sample with the same settings
-and seeds; ties count half; 95% Wilson interval). Judges: rm:PATH, rule:NAME (see `alignkit
-eval judges`) or rule:module:function. Writes eval_policy.json and generations.jsonl."""
-
-add_settings_command(app, "policy", PolicyEvalSettings, _policy, POLICY_HELP)
+add_settings_command(
+    app, "policy", COMMANDS["eval:policy"].settings_class(), _policy, COMMANDS["eval:policy"].help
+)
 
 
 @app.command("judges")

@@ -25,16 +25,23 @@ def _base(hint: Any) -> Any:
 
 
 def _parameter(f: dataclasses.Field, hint: Any) -> inspect.Parameter:
-    flag = "--" + f.name.replace("_", "-")
-    help_text = f.metadata.get("help", "")
-    if f.default is not dataclasses.MISSING and f.default is not None:
+    """The option for one field. The field's metadata may name its `flags` (e.g. `--input`,
+    `-i`) and the `cli_type` the shell gives when it is not the field's own (`--map a=b`,
+    repeatable, for a dict field that the dataclass parses)."""
+    meta = f.metadata
+    flags = list(meta.get("flags") or ["--" + f.name.replace("_", "-")])
+    help_text = meta.get("help", "")
+    if meta.get("required"):
+        help_text += " (required)"
+    elif f.default is not dataclasses.MISSING and f.default is not None:
         help_text += f" (default: {f.default})"
     if get_origin(_strip_none(hint)) is Literal:
         help_text += f" ({'|'.join(get_args(_strip_none(hint)))})"
-    base = _base(hint)
-    names = [f"{flag}/--no-{flag[2:]}"] if base is bool else [flag]
+    base = meta.get("cli_type") or _base(hint)
+    if base is bool:
+        flags = [f"{flags[0]}/--no-{flags[0][2:]}", *flags[1:]]
     # the default stays None so that only flags the user gave override a --config file
-    option = typer.Option(*names, help=help_text, show_default=False)
+    option = typer.Option(*flags, help=help_text, show_default=False)
     annotation = Annotated[base | None, option]
     return inspect.Parameter(
         f.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
@@ -64,7 +71,7 @@ def add_settings_command(
     params = [config] + [_parameter(f, hints[f.name]) for f in dataclasses.fields(settings_cls)]
 
     def command(**given: Any) -> None:
-        from alignkit.train.settings import load_settings
+        from alignkit.config import load_settings
 
         path = given.pop("config")
         overrides = {k: v for k, v in given.items() if v is not None and v != []}

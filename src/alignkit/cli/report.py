@@ -8,12 +8,10 @@ from typing import Annotated
 
 import typer
 
+from alignkit.commands import COMMANDS
+
 SHORT_HELP = "Write a self-contained HTML report of runs, their evaluations and data."
-HELP = """Write a self-contained HTML report (no scripts, nothing from the network) of one or
-more training runs: summary, training curves, reward-model and policy evaluations with their
-charts, the dataset report and example generations side by side. A dataset folder (with
-schema_report.json) works too. Default output: report.html in the folder, or in the current
-directory for several folders."""
+HELP = COMMANDS["report"].help
 
 
 def report(
@@ -29,10 +27,10 @@ def report(
         int, typer.Option("--examples", help="Example generations per evaluation (0: none).")
     ] = 8,
 ) -> None:
-    from alignkit.report import build
+    from alignkit.report.settings import ReportSettings
 
-    path = build(run_dirs, output, title=title, examples=examples)
-    typer.echo(f"report: {path}")
+    settings = ReportSettings(run_dirs=run_dirs, output=output, title=title, examples=examples)
+    typer.echo(f"report: {COMMANDS['report'](settings)}")
 
 
 report.__doc__ = " ".join(HELP.split())

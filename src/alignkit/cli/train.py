@@ -1,16 +1,13 @@
-"""`alignkit train ...`: one command per method. Each runs in its own process from flags or a
-saved settings file, so a job runner can launch and cancel it without importing torch."""
+"""`alignkit train ...`: one command per training method of the command registry
+(alignkit.commands). Each runs in its own process from flags or a saved settings file, so a job
+runner can launch and cancel it without importing torch."""
 
 from __future__ import annotations
 
 import typer
 
 from alignkit.cli.options import add_settings_command
-from alignkit.train.dpo import DPOSettings
-from alignkit.train.kto import KTOSettings
-from alignkit.train.orpo import ORPOSettings
-from alignkit.train.rm import RMSettings
-from alignkit.train.sft import SFTSettings
+from alignkit.commands import COMMANDS, cli_path
 
 app = typer.Typer(help="Train reward models and policies (TRL).", no_args_is_help=True)
 # the seed spec's names for the same commands
@@ -42,76 +39,18 @@ def _print_result(result) -> None:
     typer.echo(f"run folder: {result.output_dir}")
 
 
-def _rm(settings: RMSettings) -> None:
-    from alignkit.train import rm
+def _runner(name: str):
+    def run(settings) -> None:
+        _print_result(COMMANDS[name](settings))
 
-    _print_result(rm.train(settings))
-
-
-RM_HELP = """Train a reward model (a one-output sequence classifier) on preference pairs with the
-Bradley-Terry loss; logs eval loss, accuracy and AUC of chosen > rejected."""
-
-add_settings_command(app, "rm", RMSettings, _rm, RM_HELP)
-add_settings_command(hrm_hf, "rm-train", RMSettings, _rm, RM_HELP)
+    return run
 
 
-def _dpo(settings: DPOSettings) -> None:
-    from alignkit.train import dpo
+for _name in (n for n in COMMANDS if n.startswith("train:")):
+    _cmd = COMMANDS[_name]
+    add_settings_command(app, cli_path(_name)[1], _cmd.settings_class(), _runner(_name), _cmd.help)
 
-    _print_result(dpo.train(settings))
-
-
-DPO_HELP = """Train a policy with DPO or a sibling loss (any TRL loss type), or Factual-DPO
-(--loss-type factual --factual-lambda L). The reference is the initial policy unless --ref-model is
-given; its log-probs are computed once and reused by later runs."""
-
-add_settings_command(app, "dpo", DPOSettings, _dpo, DPO_HELP)
-add_settings_command(hrm_hf, "dpo-train", DPOSettings, _dpo, DPO_HELP)
-
-
-def _sft(settings: SFTSettings) -> None:
-    from alignkit.train import sft
-
-    _print_result(sft.train(settings))
-
-
-add_settings_command(
-    app,
-    "sft",
-    SFTSettings,
-    _sft,
-    """Supervised fine-tuning on demonstrations: the chosen side of preference pairs, or the
-desirable completions of unpaired feedback (loss on completion tokens only).""",
-)
-
-
-def _kto(settings: KTOSettings) -> None:
-    from alignkit.train import kto
-
-    _print_result(kto.train(settings))
-
-
-add_settings_command(
-    app,
-    "kto",
-    KTOSettings,
-    _kto,
-    """Train a policy with KTO on unpaired feedback (prompt, completion, desirable or not);
-preference pairs are split into one desirable and one undesirable example each.""",
-)
-
-
-def _orpo(settings: ORPOSettings) -> None:
-    from alignkit.train import orpo
-
-    _print_result(orpo.train(settings))
-
-
-add_settings_command(
-    app,
-    "orpo",
-    ORPOSettings,
-    _orpo,
-    """Train a policy with ORPO (SFT + odds-ratio preference term, no reference model; TRL's
-experimental trainer).""",
-)
+# the seed spec's names for two of them
+for _alias, _name in {"rm-train": "train:rm", "dpo-train": "train:dpo"}.items():
+    _cmd = COMMANDS[_name]
+    add_settings_command(hrm_hf, _alias, _cmd.settings_class(), _runner(_name), _cmd.help)

@@ -19,11 +19,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from itertools import combinations
-from typing import Literal
 
 from alignkit.data.schema import Comparison, Drop, PreferencePair, Vote
+from alignkit.data.settings import AggregateMode
 
-AggregateMode = Literal["majority", "unanimous", "any"]
 _ORIENT = {"a": {"a": "chosen", "b": "rejected"}, "b": {"a": "rejected", "b": "chosen"}}
 
 

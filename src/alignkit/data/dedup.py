@@ -8,13 +8,10 @@ values themselves, so a hash collision can never drop a row.
 
 from __future__ import annotations
 
-from typing import Literal
-
 import polars as pl
 
 from alignkit.data.schema import Kind
-
-DedupBy = Literal["prompt+chosen+rejected", "prompt", "none"]
+from alignkit.data.settings import DedupBy
 
 
 def key_columns(dedup_by: DedupBy, kind: Kind) -> list[str]:

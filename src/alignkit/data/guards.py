@@ -14,7 +14,6 @@ import numpy as np
 
 from alignkit.errors import AlignkitError
 
-DEFAULT_MAX_INPUT_MB = 4096
 # A preference record nests a handful of levels (record -> messages -> message -> content
 # parts -> part); anything past this is not a record, and deep input is what crashes parsers.
 MAX_DEPTH = 64

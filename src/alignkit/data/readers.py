@@ -23,6 +23,7 @@ import polars as pl
 
 from alignkit.data import guards
 from alignkit.data.schema import Drop
+from alignkit.data.settings import DEFAULT_MAX_INPUT_MB
 from alignkit.errors import AlignkitError
 
 
@@ -68,7 +69,7 @@ class Source:
 def read_source(
     path: str | Path,
     *,
-    max_bytes: int = guards.DEFAULT_MAX_INPUT_MB << 20,
+    max_bytes: int = DEFAULT_MAX_INPUT_MB << 20,
     allow_special: bool = False,
 ) -> Source:
     path = Path(path)

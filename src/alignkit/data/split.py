@@ -9,31 +9,13 @@ few existing prompts to another split.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import polars as pl
 import xxhash
 
-from alignkit.errors import AlignkitError
+from alignkit.data.settings import SplitRatios
 
 SPLITS = ("train", "eval", "test")
-
-
-@dataclass(frozen=True)
-class SplitRatios:
-    train: float = 0.9
-    eval: float = 0.05
-    test: float = 0.05
-
-    def __post_init__(self) -> None:
-        values = (self.train, self.eval, self.test)
-        # `not 0 <= v <= 1` also refuses NaN, which every comparison lets through
-        if any(not 0 <= v <= 1 for v in values) or not abs(sum(values) - 1.0) <= 1e-6:
-            raise AlignkitError(
-                f"--train-ratio/--eval-ratio/--test-ratio must be in [0, 1] and sum to 1, "
-                f"got {self.train}, {self.eval}, {self.test}"
-            )
 
 
 def _counts(n: int, ratios: SplitRatios) -> tuple[int, int, int]:

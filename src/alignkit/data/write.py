@@ -7,12 +7,11 @@ import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Literal
 
 import orjson
 import polars as pl
 
-OutputFormat = Literal["jsonl", "parquet"]
+from alignkit.data.settings import OutputFormat
 
 
 @contextlib.contextmanager

@@ -6,17 +6,20 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from alignkit.commands import methods
 from alignkit.errors import AlignkitError
 from alignkit.report import html as h
 from alignkit.report.dataset import dataset_section, used_by
 from alignkit.report.evals import policy_section, rm_section
 from alignkit.report.examples import examples_section
 from alignkit.report.load import Dataset, Run, load, name_runs
+from alignkit.report.settings import ReportSettings
 from alignkit.report.text import Safe, esc
 from alignkit.report.training import curves, run_facts, summary
 
 REPORT_FILE = "report.html"
-POLICY_METHODS = ("dpo", "kto", "orpo", "sft")
+# the methods whose runs are policies, from the command registry
+POLICY_METHODS = tuple(methods("policy"))
 
 
 def default_output(run_dirs: Sequence[Path], output: Path | None) -> Path:
@@ -159,3 +162,8 @@ def build(
     with atomic_path(target) as tmp:
         tmp.write_text(page, encoding="utf-8")
     return target
+
+
+def build_report(settings: ReportSettings) -> Path:
+    """`build` from a ReportSettings (the command registry's entry point)."""
+    return build(settings.run_dirs, settings.output, settings.title, settings.examples)

@@ -8,14 +8,12 @@ torch; flags given on the command line override the file.
 from __future__ import annotations
 
 import dataclasses
-import typing
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Literal, TypeVar, get_args, get_origin
+from typing import Any, ClassVar, Literal
 
+from alignkit.config import load_settings  # noqa: F401 - re-exported: the train CLI's name for it
 from alignkit.errors import AlignkitError
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -117,45 +115,3 @@ class CommonSettings:
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         return {k: str(v) if isinstance(v, Path) else v for k, v in out.items()}
-
-
-def _coerce(value: Any, annotation: Any, name: str) -> Any:
-    """YAML gives ints for floats and strings for paths; make them the declared type."""
-    args = get_args(annotation)
-    if value is None:
-        return None
-    if annotation is Path or Path in args:
-        return Path(value)
-    if annotation is float or (float in args and not isinstance(value, bool)):
-        return float(value) if isinstance(value, int | float) else value
-    if get_origin(annotation) is list or list in (get_origin(a) for a in args):
-        return list(value) if isinstance(value, list | tuple) else [value]
-    return value
-
-
-def load_settings(cls: type[T], path: Path | None, overrides: dict[str, Any]) -> T:
-    """Settings from a YAML/JSON file (keys are field names, dashes allowed), with `overrides`
-    (the flags given on the command line) taking precedence."""
-    data: dict[str, Any] = {}
-    if path is not None:
-        import yaml
-
-        try:
-            loaded = yaml.safe_load(Path(path).read_text())
-        except FileNotFoundError:
-            raise AlignkitError(f"config file not found: {path}") from None
-        except yaml.YAMLError as exc:
-            raise AlignkitError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
-        if not isinstance(loaded, dict):
-            raise AlignkitError(f"{path}: expected a mapping of settings")
-        data = {str(k).replace("-", "_"): v for k, v in loaded.items()}
-    data.update(overrides)
-    known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(data) - set(known))
-    if unknown:
-        raise AlignkitError(f"unknown setting(s) for {cls.__name__}: {', '.join(unknown)}")
-    hints = typing.get_type_hints(cls)
-    try:
-        return cls(**{k: _coerce(v, hints[k], k) for k, v in data.items()})
-    except TypeError as exc:
-        raise AlignkitError(f"bad settings: {exc}") from None

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from alignkit.data.schema import Drop, Item, Kind
+from alignkit.data.settings import RankingPairs
 
 if TYPE_CHECKING:
     import polars as pl
-
-RankingPairs = Literal["best", "all"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,145 @@
+"""Every command alignkit can run, in one plain dict: its settings dataclass, the function that
+runs it, and what it makes. The CLI builds its commands from it, the job runner takes its job
+kinds from it, the REST API validates requests with its settings classes, and the report reads
+which methods train policies; `tests/test_commands.py` checks that they all agree (as litgpt's
+`__main__.py` checks its commands).
+
+Adding a method is one module (its settings dataclass and `train(settings)`) and one line here.
+Classes and functions are named as "module:attribute" strings and imported on use, so that
+importing the registry costs nothing (`alignkit --help` stays instant, a server validating a
+request never imports torch).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Makes = Literal["dataset", "reward_model", "policy", "evaluation", "report"]
+
+
+@dataclass(frozen=True)
+class Command:
+    settings: str  # "module:Class", a settings dataclass
+    run: str  # "module:function", called with one settings object
+    makes: Makes
+    help: str  # the CLI's help paragraph
+
+    @property
+    def trains(self) -> bool:
+        return self.makes in ("reward_model", "policy")
+
+    def settings_class(self) -> type:
+        return _load(self.settings)
+
+    def function(self):
+        return _load(self.run)
+
+    def __call__(self, settings: Any) -> Any:
+        return self.function()(settings)
+
+
+def _load(ref: str) -> Any:
+    module, _, attribute = ref.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+COMMANDS: dict[str, Command] = {
+    "data:ingest": Command(
+        "alignkit.data.settings:IngestSettings",
+        "alignkit.data.ingest:ingest",
+        "dataset",
+        """Read an export (Argilla, Label Studio, HH-RLHF, ShareGPT, TRL, any table with --map),
+        validate, deduplicate and split it by prompt into train/eval/test files plus
+        schema_report.json.""",
+    ),
+    "train:rm": Command(
+        "alignkit.train.rm:RMSettings",
+        "alignkit.train.rm:train",
+        "reward_model",
+        """Train a reward model (a one-output sequence classifier) on preference pairs with the
+        Bradley-Terry loss; logs eval loss, accuracy and AUC of chosen > rejected.""",
+    ),
+    "train:dpo": Command(
+        "alignkit.train.dpo:DPOSettings",
+        "alignkit.train.dpo:train",
+        "policy",
+        """Train a policy with DPO or a sibling loss (any TRL loss type), or Factual-DPO
+        (--loss-type factual --factual-lambda L). The reference is the initial policy unless
+        --ref-model is given; its log-probs are computed once and reused by later runs.""",
+    ),
+    "train:sft": Command(
+        "alignkit.train.sft:SFTSettings",
+        "alignkit.train.sft:train",
+        "policy",
+        """Supervised fine-tuning on demonstrations: the chosen side of preference pairs, or the
+        desirable completions of unpaired feedback (loss on completion tokens only).""",
+    ),
+    "train:kto": Command(
+        "alignkit.train.kto:KTOSettings",
+        "alignkit.train.kto:train",
+        "policy",
+        """Train a policy with KTO on unpaired feedback (prompt, completion, desirable or not);
+        preference pairs are split into one desirable and one undesirable example each.""",
+    ),
+    "train:orpo": Command(
+        "alignkit.train.orpo:ORPOSettings",
+        "alignkit.train.orpo:train",
+        "policy",
+        """Train a policy with ORPO (SFT + odds-ratio preference term, no reference model; TRL's
+        experimental trainer).""",
+    ),
+    "eval:rm": Command(
+        "alignkit.eval.rm:RMEvalSettings",
+        "alignkit.eval.rm:evaluate",
+        "evaluation",
+        """Evaluate a reward model on held-out pairs: AUC, accuracy (ties count as wrong),
+        expected calibration error of σ(r_chosen - r_rejected), mean margin and score
+        histograms; writes eval_rm.json (and eval_rm_scores.jsonl, one line per pair) beside
+        the model.""",
+    ),
+    "eval:policy": Command(
+        "alignkit.eval.policy:PolicyEvalSettings",
+        "alignkit.eval.policy:evaluate",
+        "evaluation",
+        """Evaluate a policy against its reference: implicit-reward accuracy on held-out pairs,
+        then a judged win-rate on held-out prompts (both models sample with the same settings
+        and seeds; ties count half; 95% Wilson interval). Judges: rm:PATH, rule:NAME (see
+        `alignkit eval judges`) or rule:module:function. Writes eval_policy.json and
+        generations.jsonl.""",
+    ),
+    "report": Command(
+        "alignkit.report.settings:ReportSettings",
+        "alignkit.report.build:build_report",
+        "report",
+        """Write a self-contained HTML report (no scripts, nothing from the network) of one or
+        more training runs: summary, training curves, reward-model and policy evaluations with
+        their charts, the dataset report and example generations side by side. A dataset
+        folder (with schema_report.json) works too. Default output: report.html in the folder,
+        or in the current directory for several folders.""",
+    ),
+}
+
+
+def cli_path(name: str) -> tuple[str, ...]:
+    """Where a command lives in the CLI: `train:dpo` is `alignkit train dpo`."""
+    return tuple(name.split(":"))
+
+
+def methods(makes: Makes | None = None) -> list[str]:
+    """The training methods (`rm`, `dpo`, ...), or only those that make `makes`."""
+    return [
+        name.partition(":")[2]
+        for name, c in COMMANDS.items()
+        if c.trains and (makes is None or c.makes == makes)
+    ]
+
+
+def get(name: str) -> Command:
+    from alignkit.errors import AlignkitError
+
+    try:
+        return COMMANDS[name]
+    except KeyError:
+        raise AlignkitError(f"unknown command '{name}'; one of: {', '.join(COMMANDS)}") from None

@@ -1,0 +1,75 @@
+"""Settings from a YAML/JSON file with command-line overrides, for any settings dataclass
+(training, evaluation, ingest): a job runner or the web app can launch a run as a process from
+a saved file without importing torch; flags given on the command line override the file."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, TypeVar, get_args, get_origin
+
+from alignkit.errors import AlignkitError
+
+T = TypeVar("T")
+
+
+def _coerce(value: Any, annotation: Any, name: str) -> Any:
+    """YAML gives ints for floats and strings for paths; make them the declared type."""
+    args = get_args(annotation)
+    if value is None:
+        return None
+    if annotation is Path or Path in args:
+        return Path(value)
+    if annotation is float or (float in args and not isinstance(value, bool)):
+        return float(value) if isinstance(value, int | float) else value
+    if get_origin(annotation) is list or list in (get_origin(a) for a in args):
+        return list(value) if isinstance(value, list | tuple) else [value]
+    return value
+
+
+def load_settings(cls: type[T], path: Path | None, overrides: dict[str, Any]) -> T:
+    """Settings from a YAML/JSON file (keys are field names, dashes allowed), with `overrides`
+    (the flags given on the command line) taking precedence."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(Path(path).read_text())
+        except FileNotFoundError:
+            raise AlignkitError(f"config file not found: {path}") from None
+        except yaml.YAMLError as exc:
+            raise AlignkitError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+        if not isinstance(loaded, dict):
+            raise AlignkitError(f"{path}: expected a mapping of settings")
+        data = {str(k).replace("-", "_"): v for k, v in loaded.items()}
+    # a file may also use a field's flag name (`map:` for column_map, as `--map` on the CLI)
+    aliases = {
+        flag[2:].replace("-", "_"): f.name
+        for f in fields(cls)  # type: ignore[arg-type]
+        for flag in f.metadata.get("flags", ())
+        if flag.startswith("--")
+    }
+    data = {aliases.get(k, k): v for k, v in data.items()}
+    data.update(overrides)
+    known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise AlignkitError(f"unknown setting(s) for {cls.__name__}: {', '.join(unknown)}")
+    missing = [
+        f.name
+        for f in fields(cls)  # type: ignore[arg-type]
+        if f.name not in data
+        and f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING
+    ]
+    if missing:
+        flags = ", ".join("--" + m.replace("_", "-") for m in missing)
+        raise AlignkitError(f"missing {flags} (a flag, or a key in --config)")
+    hints = typing.get_type_hints(cls)
+    try:
+        return cls(**{k: _coerce(v, hints[k], k) for k, v in data.items()})
+    except TypeError as exc:
+        raise AlignkitError(f"bad settings: {exc}") from None
