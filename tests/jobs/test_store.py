@@ -379,3 +379,13 @@ def test_delete_takes_its_artifacts(store):
     running = job_in(store, "in_progress")
     with pytest.raises(JobStateError, match="is in_progress: cannot delete"):
         store.delete(running.id)
+
+
+def test_an_open_read_does_not_block_writers(store):
+    # a dashboard holding a read transaction must not stall workers (WAL on SQLite)
+    job = store.submit("k", {})
+    with store.engine.connect() as conn:
+        assert conn.execute(select(Job.id)).all()
+        assert store.claim(WORKER, free_cpus=1, free_gpus=0).id == job.id
+        store.finish(job.id, "completed", exit_code=0)
+    assert store.get(job.id).status == "completed"

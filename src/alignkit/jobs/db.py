@@ -24,8 +24,8 @@ VERSION_TABLE = "alembic_version_jobs"
 BUSY_TIMEOUT_MS = 30_000
 # serialises concurrent `upgrade` calls (a server and a worker starting together) on PostgreSQL
 _PG_MIGRATION_LOCK = 0x616C69676E6B6974  # "alignkit"
-# reads that must not take SQLite's write lock (see _sqlite_begin)
-READ_ONLY = {"alignkit_read_only": True}
+# the execution option of transactions that write (see _sqlite_begin and writer())
+WRITE = {"alignkit_write": True}
 
 
 def database_url() -> str:
@@ -75,12 +75,18 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(conn: Any) -> None:
-        # IMMEDIATE takes the write lock up front, so a transaction that reads and then writes
-        # waits (busy_timeout) instead of failing with SQLITE_BUSY on its first write
-        read_only = conn.get_execution_options().get("alignkit_read_only", False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # a writer takes the write lock up front (IMMEDIATE), so a transaction that reads and
+        # then writes waits (busy_timeout) instead of failing with SQLITE_BUSY at its first
+        # write; readers keep SQLite's deferred BEGIN and never block anyone in WAL mode
+        write = conn.get_execution_options().get("alignkit_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine and pool, for transactions that write."""
+    return engine.execution_options(**WRITE)
 
 
 def describe(engine: Engine) -> str:
@@ -119,7 +125,7 @@ def upgrade(engine: Engine) -> str:
     several processes at once. Returns the revision the database is at."""
     from alembic import command
 
-    with _opened(engine), engine.begin() as conn:
+    with _opened(engine), writer(engine).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
         command.upgrade(_alembic_config(conn), "head")

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from alignkit.errors import AlignkitError
-from alignkit.jobs.db import READ_ONLY, make_engine, upgrade
+from alignkit.jobs.db import make_engine, upgrade, writer
 from alignkit.jobs.models import Artifact, Job, Worker
 from alignkit.jobs.records import (
     ARTIFACT_KINDS,
@@ -62,7 +62,7 @@ class JobStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._reader = engine.execution_options(**READ_ONLY)
+        self._writer = writer(engine)
 
     @classmethod
     def open(cls, url: str | None = None) -> JobStore:
@@ -110,12 +110,12 @@ class JobStore:
             resume_on_lost=bool(resume_on_lost),
             cancel_requested=False,
         )
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             row = conn.execute(insert(JOBS).values(values).returning(*JOBS.c)).one()
         return _job(row)
 
     def get(self, job_id: str) -> JobRecord:
-        with self._reader.connect() as conn:
+        with self.engine.connect() as conn:
             row = conn.execute(select(JOBS).where(JOBS.c.id == job_id)).first()
         if row is None:
             raise JobNotFound(job_id)
@@ -132,7 +132,7 @@ class JobStore:
             query = query.where(JOBS.c.status == status)
         if kind is not None:
             query = query.where(JOBS.c.kind == kind)
-        with self._reader.connect() as conn:
+        with self.engine.connect() as conn:
             return [_job(row) for row in conn.execute(query)]
 
     # -- what a worker does ---------------------------------------------------------------
@@ -161,7 +161,7 @@ class JobStore:
             .values(status=rule.target, worker_id=worker_id, started_at=now, heartbeat_at=now)
             .returning(*JOBS.c)
         )
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             row = conn.execute(statement).first()
         return None if row is None else _job(row)
 
@@ -184,7 +184,7 @@ class JobStore:
         job_ids = set(job_ids)
         now = utcnow()
         rule = TRANSITIONS["heartbeat"]
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             conn.execute(update(WORKERS).where(WORKERS.c.id == worker_id).values(heartbeat_at=now))
             rows = []
             if job_ids:
@@ -233,7 +233,7 @@ class JobStore:
         now = utcnow()
         stale = JOBS.c.heartbeat_at < now - timedelta(seconds=heartbeat_timeout_s)
         requeue, lost = TRANSITIONS["lost_requeue"], TRANSITIONS["lost"]
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             requeued = conn.execute(
                 update(JOBS)
                 .where(
@@ -260,7 +260,7 @@ class JobStore:
         """A scheduled job is cancelled at once; a running one is flagged for its worker,
         which stops the process and then calls finish(..., "cancelled")."""
         now = utcnow()
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             # tried in this order so that a job claimed between the two is still flagged
             row = self._try(conn, job_id, "cancel", dict(cancel_requested=True, completed_at=now))
             if row is None:
@@ -278,7 +278,7 @@ class JobStore:
     def delete(self, job_id: str) -> None:
         """Remove a job that is not running, and its artifacts (not their files)."""
         rule = TRANSITIONS["delete"]
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             gone = conn.execute(
                 delete(JOBS).where(JOBS.c.id == job_id, JOBS.c.status.in_(rule.sources))
             ).rowcount
@@ -312,7 +312,7 @@ class JobStore:
             created_at=utcnow(),
         )
         try:
-            with self.engine.begin() as conn:
+            with self._writer.begin() as conn:
                 row = conn.execute(insert(ARTIFACTS).values(values).returning(*ARTIFACTS.c)).one()
         except IntegrityError as exc:  # the foreign key: no such job
             raise JobNotFound(job_id) from exc
@@ -325,7 +325,7 @@ class JobStore:
             .where(ARTIFACTS.c.job_id == job_id)
             .order_by(ARTIFACTS.c.created_at, ARTIFACTS.c.id)
         )
-        with self._reader.connect() as conn:
+        with self.engine.connect() as conn:
             rows = conn.execute(query).all()
             if (
                 not rows
@@ -355,17 +355,17 @@ class JobStore:
             started_at=now,
             heartbeat_at=now,
         )
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             row = conn.execute(insert(WORKERS).values(values).returning(*WORKERS.c)).one()
         return WorkerRecord(**row._mapping)
 
     def workers(self) -> list[WorkerRecord]:
-        with self._reader.connect() as conn:
+        with self.engine.connect() as conn:
             rows = conn.execute(select(WORKERS).order_by(WORKERS.c.started_at)).all()
         return [WorkerRecord(**row._mapping) for row in rows]
 
     def remove_worker(self, worker_id: str) -> None:
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             conn.execute(delete(WORKERS).where(WORKERS.c.id == worker_id))
 
     # -- the one way a job's row changes --------------------------------------------------
@@ -373,7 +373,7 @@ class JobStore:
     def _change(
         self, job_id: str, action: str, values: dict[str, Any], *, worker_id: str | None = None
     ) -> JobRecord:
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             row = self._try(conn, job_id, action, values, worker_id=worker_id)
             if row is None:
                 self._refuse(conn, job_id, action)
