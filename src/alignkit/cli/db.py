@@ -13,8 +13,7 @@ app = typer.Typer(
 
 @app.command()
 def upgrade() -> None:
-    """Apply pending migrations to the job database; does nothing when it is current. The
-    server, the worker and the job commands do this themselves on start."""
+    """Apply pending migrations to the job database (a no-op when it is current)."""
     from alignkit.jobs import db
 
     engine = db.make_engine()
@@ -29,7 +28,7 @@ def upgrade() -> None:
 
 @app.command()
 def current() -> None:
-    """Show the job database's URL, its migration revision and the newest one shipped."""
+    """Show the job database's URL and migration revision."""
     from alignkit.jobs import db
 
     engine = db.make_engine()
