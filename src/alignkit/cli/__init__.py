@@ -8,8 +8,10 @@ import sys
 import typer
 
 from alignkit.cli import data as data_cli
+from alignkit.cli import db as db_cli
 from alignkit.cli import demo as demo_cli
 from alignkit.cli import eval as eval_cli
+from alignkit.cli import jobs as jobs_cli
 from alignkit.cli import report as report_cli
 from alignkit.cli import train as train_cli
 
@@ -24,6 +26,9 @@ app.add_typer(data_cli.app, name="data")
 app.add_typer(train_cli.app, name="train")
 app.add_typer(eval_cli.app, name="eval")
 app.add_typer(train_cli.hrm_hf, name="hrm-hf")
+app.add_typer(jobs_cli.app, name="jobs")
+app.add_typer(db_cli.app, name="db")
+app.command("worker")(jobs_cli.worker)
 demo_cli.register(app)
 app.command("report", short_help=report_cli.SHORT_HELP)(report_cli.report)
 

@@ -7,7 +7,7 @@ import dataclasses
 import inspect
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -58,9 +58,16 @@ CONFIG_HELP = "YAML/JSON settings file; flags given here override it."
 
 
 def add_settings_command(
-    app: typer.Typer, name: str, settings_cls: type, run: Callable[[Any], Any], help_text: str
+    app: typer.Typer,
+    name: str,
+    settings_cls: type,
+    run: Callable[..., Any],
+    help_text: str,
+    extras: Sequence[inspect.Parameter] = (),
 ) -> None:
-    """A command of `app` whose options are the fields of `settings_cls`, plus `--config`."""
+    """A command of `app` whose options are the fields of `settings_cls`, plus `--config`;
+    `extras` are options of the command itself (`--detach`, a job's `--priority`), handed to
+    `run(settings, **extras)`."""
     hints = typing.get_type_hints(settings_cls)
     config = inspect.Parameter(
         "config",
@@ -68,14 +75,17 @@ def add_settings_command(
         default=None,
         annotation=Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)],
     )
-    params = [config] + [_parameter(f, hints[f.name]) for f in dataclasses.fields(settings_cls)]
+    fields = [_parameter(f, hints[f.name]) for f in dataclasses.fields(settings_cls)]
+    params = [config, *fields, *extras]
+    extra_names = [p.name for p in extras]
 
     def command(**given: Any) -> None:
         from alignkit.config import load_settings
 
         path = given.pop("config")
+        options = {k: given.pop(k) for k in extra_names}
         overrides = {k: v for k, v in given.items() if v is not None and v != []}
-        run(load_settings(settings_cls, path, overrides))
+        run(load_settings(settings_cls, path, overrides), **options)
 
     command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     help_text = " ".join(help_text.split())  # a help paragraph wrapped in source reads as one

@@ -4,6 +4,9 @@ runner can launch and cancel it without importing torch."""
 
 from __future__ import annotations
 
+import inspect
+from typing import Annotated
+
 import typer
 
 from alignkit.cli.options import add_settings_command
@@ -39,8 +42,23 @@ def _print_result(result) -> None:
     typer.echo(f"run folder: {result.output_dir}")
 
 
+DETACH = inspect.Parameter(
+    "detach",
+    inspect.Parameter.KEYWORD_ONLY,
+    default=False,
+    annotation=Annotated[
+        bool, typer.Option("--detach", help="Queue it as a job and print the job id at once.")
+    ],
+)
+
+
 def _runner(name: str):
-    def run(settings) -> None:
+    def run(settings, detach: bool = False) -> None:
+        if detach:
+            from alignkit.cli.jobs import submit_job
+
+            typer.echo(submit_job(name, settings).id)
+            return
         _print_result(COMMANDS[name](settings))
 
     return run
@@ -48,7 +66,9 @@ def _runner(name: str):
 
 for _name in (n for n in COMMANDS if n.startswith("train:")):
     _cmd = COMMANDS[_name]
-    add_settings_command(app, cli_path(_name)[1], _cmd.settings_class(), _runner(_name), _cmd.help)
+    add_settings_command(
+        app, cli_path(_name)[1], _cmd.settings_class(), _runner(_name), _cmd.help, [DETACH]
+    )
 
 # the seed spec's names for two of them
 for _alias, _name in {"rm-train": "train:rm", "dpo-train": "train:dpo"}.items():
