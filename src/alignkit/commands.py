@@ -16,7 +16,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Makes = Literal["dataset", "reward_model", "policy", "evaluation", "report"]
+Makes = Literal["dataset", "summary", "reward_model", "policy", "evaluation", "report"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,12 @@ COMMANDS: dict[str, Command] = {
         """Read an export (Argilla, Label Studio, HH-RLHF, ShareGPT, TRL, any table with --map),
         validate, deduplicate and split it by prompt into train/eval/test files plus
         schema_report.json.""",
+    ),
+    "data:stats": Command(
+        "alignkit.data.settings:StatsSettings",
+        "alignkit.data.stats:read_report",
+        "summary",
+        "Print an ingest's schema_report.json as tables.",
     ),
     "train:rm": Command(
         "alignkit.train.rm:RMSettings",

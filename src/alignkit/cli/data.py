@@ -35,23 +35,14 @@ add_settings_command(
 )
 
 
-@app.command("stats")
-def stats(
-    directory: Annotated[Path, typer.Argument(help="An ingest output folder.")],
-) -> None:
-    """Print an ingest's schema_report.json as tables."""
-    import orjson
-
+def _stats(settings) -> None:
     from alignkit.cli.render import print_report
 
-    path = directory / "schema_report.json" if directory.is_dir() else directory
-    try:
-        report = orjson.loads(path.read_bytes())
-    except FileNotFoundError:
-        raise AlignkitError(f"no schema_report.json in {directory}") from None
-    except orjson.JSONDecodeError as exc:
-        raise AlignkitError(f"{path} is not valid JSON: {exc}") from None
-    print_report(report, title=str(directory))
+    print_report(COMMANDS["data:stats"](settings), title=str(settings.directory))
+
+
+_STATS = COMMANDS["data:stats"]
+add_settings_command(app, "stats", _STATS.settings_class(), _stats, _STATS.help)
 
 
 @app.command("sample-export")

@@ -42,6 +42,8 @@ def _parameter(f: dataclasses.Field, hint: Any) -> inspect.Parameter:
         flags = [f"{flags[0]}/--no-{flags[0][2:]}", *flags[1:]]
     # the default stays None so that only flags the user gave override a --config file
     option = typer.Option(*flags, help=help_text, show_default=False)
+    if meta.get("argument"):  # positional (`alignkit data stats DIR`); may come from --config
+        option = typer.Argument(help=help_text, show_default=False)
     annotation = Annotated[base | None, option]
     return inspect.Parameter(
         f.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation

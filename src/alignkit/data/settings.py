@@ -71,8 +71,8 @@ def parse_label_values(spec: str | dict[str, str] | None) -> dict[str, str]:
 
 def _opt(help: str, **cli) -> dict:
     """Field metadata: the help text, and how the CLI spells the option (see cli/options.py):
-    `flags` (names), `cli_type` (what the shell gives, when not the field's type) and `parse`
-    (turns that into the field's value)."""
+    `flags` (names), `cli_type` (what the shell gives, when not the field's type), `required`,
+    and `argument` (a positional argument instead of an option)."""
     return {"help": help, **cli}
 
 
@@ -192,3 +192,16 @@ class IngestSettings:
         out = asdict(self)
         out["input"], out["output"] = str(self.input), str(self.output)
         return out
+
+
+@dataclass
+class StatsSettings:
+    directory: Path = field(
+        metadata=_opt("An ingest output folder (or its schema_report.json).", argument=True)
+    )
+
+    def __post_init__(self) -> None:
+        self.directory = Path(self.directory)
+
+    def to_dict(self) -> dict:
+        return {"directory": str(self.directory)}

@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,12 +100,15 @@ class LocalWorker:
         self.stopping = False
         self.host = socket.gethostname()
         self.id = ""
+        self._wake = threading.Event()
 
     def run(self) -> None:
         """Work until SIGTERM/SIGINT (or, with exit_when_idle, until the queue is empty)."""
         self.id = self.store.register_worker(backend="local", host=self.host).id
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: setattr(self, "stopping", True))
+            signal.signal(sig, self._stop)
+        # a child's exit wakes the loop at once: the next job starts without a polling delay
+        signal.signal(signal.SIGCHLD, lambda *_: self._wake.set())
         last_beat = 0.0
         try:
             while not self.stopping:
@@ -116,9 +120,16 @@ class LocalWorker:
                 started = self._start_next()
                 if self.s.exit_when_idle and not self.running and not started:
                     break
-                time.sleep(self.s.poll_s)
+                if not started:  # a free slot and a queue left: claim again straight away
+                    self._wake.wait(self.s.poll_s)
+                    self._wake.clear()
         finally:
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             self._shutdown()
+
+    def _stop(self, *_) -> None:
+        self.stopping = True
+        self._wake.set()
 
     # -- starting ---------------------------------------------------------------------------
 
