@@ -37,7 +37,9 @@ def test_upgrade_twice_is_a_no_op(engine):
     assert db.current(engine) is None
     assert db.upgrade(engine) == db.head() == db.current(engine)
     tables = sorted(inspect(engine).get_table_names())
-    assert tables == sorted(["jobs", "job_artifacts", "workers", db.VERSION_TABLE])
+    assert tables == sorted(
+        ["jobs", "job_artifacts", "workers", "api_keys", "datasets", db.VERSION_TABLE]
+    )
     assert db.upgrade(engine) == db.head()
     assert sorted(inspect(engine).get_table_names()) == tables
     with engine.connect() as conn:

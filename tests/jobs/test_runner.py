@@ -21,6 +21,8 @@ from alignkit.jobs.store import JobStore
 from tests.train.helpers import make_dataset, preference_rows
 
 CLI = [sys.executable, "-m", "alignkit.cli"]
+# flags every worker here gets: tests/jobs/test_ray.py runs these scenarios again on Ray
+BACKEND: list[str] = []
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def store() -> JobStore:
 
 def worker(*flags: str) -> subprocess.Popen:
     """`alignkit worker` as its own process (it installs signal handlers: a thread cannot)."""
-    args = ["--heartbeat-s", "0.3", "--lost-after-s", "2", "--grace-s", "60", *flags]
+    args = ["--heartbeat-s", "0.3", "--lost-after-s", "2", "--grace-s", "60", *BACKEND, *flags]
     return subprocess.Popen(
         [*CLI, "worker", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
@@ -184,7 +186,7 @@ def test_jobs_cli_submit_list_status_artifacts_and_errors(tmp_path):
     assert "schema_report.json" in shown and "job.log" in shown
     assert "ingested pairs.jsonl" in cli("jobs", "logs", job_id).stdout
     missing = cli("jobs", "status", "nope")
-    assert missing.returncode == 1 and missing.stderr.strip() == "error: no job with id 'nope'"
+    assert missing.returncode == 1 and missing.stderr.strip() == "error: no job with id 'nope' [AK-JOB-NOT-FOUND]"
     running = cli("jobs", "cancel", job_id)
     assert running.returncode == 1 and "completed: cannot cancel" in running.stderr
     bad = cli("jobs", "submit", "data", "ingest", "-i", str(src), "-o", "o", "--train-ratio", "2")

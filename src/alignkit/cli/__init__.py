@@ -13,6 +13,7 @@ from alignkit.cli import demo as demo_cli
 from alignkit.cli import eval as eval_cli
 from alignkit.cli import jobs as jobs_cli
 from alignkit.cli import report as report_cli
+from alignkit.cli import serve as serve_cli
 from alignkit.cli import train as train_cli
 
 app = typer.Typer(
@@ -29,22 +30,26 @@ app.add_typer(train_cli.hrm_hf, name="hrm-hf")
 app.add_typer(jobs_cli.app, name="jobs")
 app.add_typer(db_cli.app, name="db")
 app.command("worker")(jobs_cli.worker)
+app.command("serve")(serve_cli.serve)
+app.add_typer(serve_cli.keys_app, name="keys")
 demo_cli.register(app)
 app.command("report", short_help=report_cli.SHORT_HELP)(report_cli.report)
 
 
 def main() -> None:
-    """Entry point: user errors become one line on stderr and exit code 2."""
+    """Entry point: user errors become one line on stderr, `error: <message> [<code>]` (the
+    codes of alignkit.errors.ERRORS, which the REST API sends too), and a non-zero exit."""
     from alignkit.errors import AlignkitError
 
     try:
         app()
     except AlignkitError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc} [{exc.code}]", file=sys.stderr)
         sys.exit(exc.exit_code)
     except OSError as exc:  # disk full, permission denied, output path is a file...
-        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        message = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        print(f"error: {message} [AK-IO]", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        print("error: interrupted [AK-INTERRUPTED]", file=sys.stderr)
         sys.exit(130)

@@ -4,10 +4,13 @@ metrics, the final model, evaluation results, the report, the log)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import orjson
 
+# the code the CLI prints after an error's message (alignkit.errors.ERRORS)
+_CODE = re.compile(r" \[AK-[A-Z-]+\]$")
 MARKER = "alignkit_complete.json"  # alignkit.train.rundir.MARKER, without importing train
 EVAL_FILES = ("eval_rm.json", "eval_policy.json", "schema_report.json")
 
@@ -29,15 +32,15 @@ def run_status(run_dir: str | None) -> str | None:
 
 
 def error_line(log_path: Path) -> str | None:
-    """The last `error: ...` line the command printed (alignkit's one-line errors), else the
-    last line of a traceback."""
+    """The last `error: ... [AK-...]` line the command printed (alignkit's one-line errors),
+    without its code, else the last line of a traceback."""
     try:
         lines = log_path.read_bytes()[-65536:].decode("utf-8", "replace").splitlines()
     except OSError:
         return None
     for line in reversed(lines):
         if line.startswith("error: "):
-            return line.removeprefix("error: ").strip()
+            return _CODE.sub("", line.removeprefix("error: ").strip())
     tail = [line for line in lines if line.strip()]
     return tail[-1].strip() if tail else None
 

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from alignkit.jobs.records import ARTIFACT_KINDS, STATUSES
+from alignkit.jobs.records import ARTIFACT_KINDS, DATASET_SOURCES, ROLES, STATUSES
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -132,6 +132,45 @@ class Worker(Base):
     backend: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ApiKey(Base):
+    """The server's API keys. A token is `ak_<id>_<secret>`: the id finds the row, the secret
+    is checked against its argon2 hash (never stored itself)."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+
+
+class Dataset(Base):
+    """A dataset folder the server knows: registered as it is, or the output of the ingest
+    job that an upload queued (job_id)."""
+
+    __tablename__ = "datasets"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    path: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))
+    # the dataset outlives its ingest job's row (`jobs rm` keeps files)
+    job_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("jobs.id", ondelete="SET NULL"), index=True
+    )
+    report: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    digest: Mapped[str | None] = mapped_column(String(64))
+    user: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (CheckConstraint(_one_of("source", DATASET_SOURCES), name="source"),)
 
 
 # the claim's WHERE status = 'scheduled' ORDER BY priority DESC, created_at, read in index order

@@ -18,6 +18,12 @@ TERMINAL: frozenset[Status] = frozenset({"completed", "failed", "cancelled"})
 ArtifactKind = Literal["checkpoint", "model", "eval", "report", "log"]
 ARTIFACT_KINDS: tuple[ArtifactKind, ...] = get_args(ArtifactKind)
 
+# the server's API keys and datasets share the job database (alignkit.server.keys, .datasets)
+Role = Literal["admin", "member"]
+ROLES: tuple[Role, ...] = get_args(Role)
+DatasetSource = Literal["folder", "upload"]
+DATASET_SOURCES: tuple[DatasetSource, ...] = get_args(DatasetSource)
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -67,6 +73,7 @@ class JobNotFound(AlignkitError):
     """No job has this id."""
 
     exit_code = 1
+    code = "AK-JOB-NOT-FOUND"
 
     def __init__(self, job_id: str) -> None:
         super().__init__(f"no job with id {job_id!r}")
@@ -77,6 +84,7 @@ class JobStateError(AlignkitError):
     """A transition the job's current status does not allow (or another process won a race)."""
 
     exit_code = 1
+    code = "AK-JOB-STATE"
 
     def __init__(
         self, job_id: str, action: str, status: str, sources: frozenset[str] | None = None
@@ -95,6 +103,7 @@ class DatabaseError(AlignkitError):
     """The job database cannot be opened or is not usable."""
 
     exit_code = 1
+    code = "AK-DATABASE"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,48 @@
+"""The FastAPI app: `create_app(store)` wires the routers, the error handlers and the job
+store. Every route but /health (and the docs) needs an API key. Other routers (a Llama Stack
+post-training API, the web UI) are added with `routers=` and reuse deps.py's dependencies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fastapi import APIRouter, FastAPI
+
+import alignkit
+from alignkit.jobs.store import JobStore
+from alignkit.server import errors
+from alignkit.server.routers import datasets, job_files, jobs, keys
+from alignkit.server.schemas import ErrorPublic
+
+ROUTERS: tuple[APIRouter, ...] = (jobs.router, job_files.router, datasets.router, keys.router)
+# every route documents the one error body
+_ERRORS = {s: {"model": ErrorPublic} for s in (401, 403, 404, 409, 422)}
+
+
+def create_app(
+    store: JobStore | None = None,
+    *,
+    routers: Sequence[APIRouter] = (),
+    poll_s: float = 0.5,
+) -> FastAPI:
+    """The API over `store` (default: JobStore.open(), which applies pending migrations).
+    `poll_s`: how often a metrics stream looks for new lines and the job's status."""
+    app = FastAPI(
+        title="alignkit",
+        version=getattr(alignkit, "__version__", "0"),
+        description="Jobs, their files and metrics, and datasets. Errors are "
+        '`{"code": "AK-...", "message": "...", "detail": ...}`.',
+        docs_url="/docs",
+    )
+    app.state.store = store if store is not None else JobStore.open()
+    app.state.poll_s = poll_s
+    errors.install(app)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict:
+        """Answers without a key: the server is up (it does not touch the database)."""
+        return {"status": "ok"}
+
+    for router in (*ROUTERS, *routers):
+        app.include_router(router, responses=_ERRORS)
+    return app

@@ -1,0 +1,1 @@
+"""One router per domain: jobs (and their files), datasets, keys."""
