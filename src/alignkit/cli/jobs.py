@@ -228,8 +228,10 @@ def remove(job_id: ID) -> None:
 
 def worker(
     max_concurrent: Annotated[int, typer.Option(help="Jobs run at once.")] = 1,
-    gpus: Annotated[str, typer.Option(help="GPU ids to hand out, e.g. 0,1.")] = "",
-    cpus: Annotated[int | None, typer.Option(help="CPUs to hand out (default: all).")] = None,
+    gpus: Annotated[str, typer.Option(help="GPU ids to hand out, e.g. 0,1 (local).")] = "",
+    cpus: Annotated[
+        int | None, typer.Option(help="CPUs to hand out (default: all, or the Ray cluster's).")
+    ] = None,
     exit_when_idle: Annotated[
         bool, typer.Option(help="Stop when the queue is empty and nothing runs.")
     ] = False,
@@ -238,13 +240,26 @@ def worker(
         float, typer.Option(help="A job silent this long has lost its worker.")
     ] = 30.0,
     grace_s: Annotated[float, typer.Option(help="SIGTERM to SIGKILL on cancel.")] = 60.0,
+    backend: Annotated[
+        str, typer.Option(help="local: processes here; ray: jobs on a Ray cluster.")
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(help="Ray's dashboard, http://HEAD:8265 (default $ALIGNKIT_RAY_ADDRESS)."),
+    ] = None,
 ) -> None:
-    """Run queued jobs, each as its own process, until SIGTERM or Ctrl-C."""
+    """Run queued jobs, each as its own process (or Ray job), until SIGTERM or Ctrl-C."""
     import logging
 
     from alignkit.errors import AlignkitError
     from alignkit.jobs.runner import LocalWorker, WorkerSettings
 
+    if backend not in ("local", "ray"):
+        raise AlignkitError(f"--backend is local or ray, not {backend!r}")
+    if backend == "ray" and gpus:
+        raise AlignkitError("--gpus hands out this machine's GPUs; Ray schedules its cluster's")
+    if backend == "local" and address:
+        raise AlignkitError("--address is the Ray cluster's: use it with --backend ray")
     try:
         ids = [int(g) for g in gpus.split(",") if g.strip()]
     except ValueError:
@@ -256,4 +271,9 @@ def worker(
     if cpus is not None:
         settings.cpus = cpus
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    LocalWorker(_store(), settings).run()
+    if backend == "ray":
+        from alignkit.jobs.ray_backend import RayWorker
+
+        RayWorker(_store(), settings, address=address, cpus=cpus).run()
+    else:
+        LocalWorker(_store(), settings).run()

@@ -52,7 +52,7 @@ class WorkerSettings:
 @dataclass
 class Running:
     job: JobRecord
-    proc: subprocess.Popen
+    proc: subprocess.Popen  # or what has its poll, send_signal and kill: ray_backend.RayJob
     gpus: list[int]
     log_file: object
     terminated_at: float | None = None
@@ -93,6 +93,8 @@ def _die_with_parent() -> None:
 
 
 class LocalWorker:
+    backend = "local"
+
     def __init__(self, store: JobStore, settings: WorkerSettings | None = None):
         self.store = store
         self.s = settings or WorkerSettings()
@@ -104,7 +106,7 @@ class LocalWorker:
 
     def run(self) -> None:
         """Work until SIGTERM/SIGINT (or, with exit_when_idle, until the queue is empty)."""
-        self.id = self.store.register_worker(backend="local", host=self.host).id
+        self.id = self.store.register_worker(backend=self.backend, host=self.host).id
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._stop)
         # a child's exit wakes the loop at once: the next job starts without a polling delay
@@ -115,7 +117,7 @@ class LocalWorker:
                 self._collect()
                 if time.monotonic() - last_beat >= self.s.heartbeat_s:
                     self._heartbeat()
-                    self.store.reap_lost(self.s.lost_after_s)
+                    self._reap()
                     last_beat = time.monotonic()
                 started = self._start_next()
                 if self.s.exit_when_idle and not self.running and not started:
@@ -158,14 +160,7 @@ class LocalWorker:
         env["ALIGNKIT_JOB_ID"] = job.id
         log_file = open(log_path, "ab")  # noqa: SIM115 - closed when the job ends
         try:
-            proc = subprocess.Popen(
-                command_line(job, settings_file),
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=env,
-                preexec_fn=_die_with_parent,
-            )
+            proc = self._spawn(job, command_line(job, settings_file), env, log_file)
         except OSError as exc:
             log_file.close()
             self.store.finish(job.id, "failed", error=f"cannot start: {exc}", worker_id=self.id)
@@ -173,10 +168,21 @@ class LocalWorker:
         self.running[job.id] = Running(job, proc, gpus, log_file)
         run_dir = run_folder(job.kind, job.settings)
         self.store.set_running(
-            job.id, pid=proc.pid, host=self.host, run_dir=run_dir, log_path=log_path,
-            worker_id=self.id,
+            job.id, pid=proc.pid, host=getattr(proc, "host", self.host),  # a Ray job: its cluster
+            run_dir=run_dir, log_path=log_path, worker_id=self.id,
         )  # fmt: skip
         log.info("job %s (%s) started as pid %s", job.id, job.kind, proc.pid)
+
+    def _spawn(self, job: JobRecord, cmd: list[str], env: dict[str, str], log_file):
+        """Start the job's command here (the Ray backend submits it to its cluster instead)."""
+        return subprocess.Popen(
+            cmd,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            preexec_fn=_die_with_parent,
+        )
 
     # -- watching ---------------------------------------------------------------------------
 
@@ -187,6 +193,9 @@ class LocalWorker:
         for job_id in reply.not_owned & set(self.running):
             # reaped while this worker was stalled: another may run it now, so stop at once
             self.running[job_id].proc.kill()
+
+    def _reap(self) -> None:
+        self.store.reap_lost(self.s.lost_after_s)
 
     def _terminate(self, r: Running, cancelled: bool) -> None:
         r.cancelled = r.cancelled or cancelled
