@@ -88,6 +88,9 @@ def serve(
             stdin=subprocess.DEVNULL,
             preexec_fn=_die_with_parent,
         )
+    # uvicorn shuts down gracefully on SIGTERM, then raises it again to whatever handler was
+    # there before: with the default one the process would die before stopping the worker
+    signal.signal(signal.SIGTERM, lambda *_: None)
     try:
         uvicorn.run(create_app(store), host=host, port=port, log_level="info")
     finally:
