@@ -1,5 +1,5 @@
-"""The Ray backend against a real local cluster (`ray start --head --num-cpus 2`, one per test
-session): the local worker's scenarios from test_runner.py run again with `alignkit worker
+"""The Ray backend against a real local cluster (`ray start --head --num-cpus 2`, started once
+for all of them): the local worker's scenarios from test_runner.py run again with `alignkit worker
 --backend ray --address ...` (an ingest job completes with its artifacts and logs, a failing
 command's one-line error, cancel during training with a checkpoint saved and resume), then what
 only Ray does: resources as the entrypoint's CPUs, a killed worker's job still running on the
@@ -49,10 +49,12 @@ def _free_ports(n: int) -> list[int]:
     return ports
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ray_address(tmp_path_factory):
     """A head node with 2 CPUs and its dashboard (the Jobs API), every port its own, so that
-    another cluster on this machine does not collide; its session files in pytest's tmp."""
+    another cluster on this machine does not collide; its session files in pytest's tmp.
+    Started once: every test that needs it is in this module, and the module's scope stops
+    it as soon as they are done, not after the rest of the suite has run beside it."""
     try:
         from ray.job_submission import JobSubmissionClient
     except ImportError as exc:
