@@ -66,9 +66,10 @@ def submission_id(job: JobRecord) -> str:
 
 
 def entrypoint(cmd: list[str]) -> str:
-    # Ray runs the entrypoint through a shell: `exec` makes alignkit itself the process that
-    # stop_job's SIGTERM reaches. Relative paths in settings mean this worker's directory;
-    # a node without it runs from Ray's own working directory.
+    # Ray runs the entrypoint through a shell and its stop_job signals that process and its
+    # children: `exec` leaves no shell between, so the exit code and the SIGTERM (save a
+    # checkpoint, stop) are alignkit's own. Relative paths in settings mean this worker's
+    # directory; a node without it runs from Ray's own working directory.
     return f"cd {shlex.quote(os.getcwd())} 2>/dev/null; exec {shlex.join(cmd)}"
 
 
