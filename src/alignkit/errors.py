@@ -24,6 +24,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "AK-METHOD": (405, "the route does not take this HTTP method"),
     "AK-RANGE": (416, "a byte range outside the file"),
     "AK-TOO-LARGE": (413, "an upload over the server's limit"),
+    "AK-UNSUPPORTED": (400, "a request field alignkit cannot honour (Llama Stack API); named"),
     "AK-HTTP": (400, "another HTTP error (the status says which)"),
     "AK-INTERNAL": (500, "an unexpected server error; the server's log has the traceback"),
 }

@@ -99,6 +99,14 @@ class JobStateError(AlignkitError):
         self.job_id, self.action, self.status = job_id, action, status
 
 
+class JobIdTaken(JobStateError):
+    """A caller-chosen job id that another job (other kind or settings) already has."""
+
+    def __init__(self, job_id: str) -> None:
+        AlignkitError.__init__(self, f"job id {job_id} is taken by a job with other settings")
+        self.job_id, self.action, self.status = job_id, "submit", "taken"
+
+
 class DatabaseError(AlignkitError):
     """The job database cannot be opened or is not usable."""
 

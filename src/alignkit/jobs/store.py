@@ -28,6 +28,7 @@ from alignkit.jobs.records import (
     TRANSITIONS,
     ArtifactRecord,
     HeartbeatReply,
+    JobIdTaken,
     JobNotFound,
     JobRecord,
     JobStateError,
@@ -83,7 +84,11 @@ class JobStore:
         tags: Iterable[str] = (),
         user: str | None = None,
         resume_on_lost: bool = False,
+        job_id: str | None = None,
     ) -> JobRecord:
+        """Queue a job. `job_id` is the caller's own id (Llama Stack clients choose their
+        job_uuid): submitting it again with the same kind and settings returns the first job
+        (a retried request never duplicates); with others it is refused."""
         if not isinstance(kind, str) or not kind.strip():
             raise AlignkitError("a job needs a kind (a command name such as train:dpo)")
         if cpus < 0 or gpus < 0:
@@ -95,8 +100,13 @@ class JobStore:
             json.dumps(settings)
         except (TypeError, ValueError) as exc:
             raise AlignkitError(f"job settings must be plain JSON: {exc}") from exc
+        if job_id is not None:
+            try:
+                uuid.UUID(job_id)
+            except (TypeError, ValueError):
+                raise AlignkitError(f"a job id must be a UUID, got {job_id!r}") from None
         values = dict(
-            id=str(uuid.uuid4()),
+            id=job_id or str(uuid.uuid4()),
             kind=kind,
             settings=settings,
             status="scheduled",
@@ -110,8 +120,16 @@ class JobStore:
             resume_on_lost=bool(resume_on_lost),
             cancel_requested=False,
         )
-        with self._writer.begin() as conn:
-            row = conn.execute(insert(JOBS).values(values).returning(*JOBS.c)).one()
+        try:
+            with self._writer.begin() as conn:
+                row = conn.execute(insert(JOBS).values(values).returning(*JOBS.c)).one()
+        except IntegrityError:
+            if job_id is None:
+                raise
+            first = self.get(job_id)  # the id is taken: the same request again, or a clash
+            if (first.kind, first.settings) != (kind, json.loads(json.dumps(settings))):
+                raise JobIdTaken(job_id) from None
+            return first
         return _job(row)
 
     def get(self, job_id: str) -> JobRecord:

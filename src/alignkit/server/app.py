@@ -11,10 +11,16 @@ from fastapi import APIRouter, FastAPI
 import alignkit
 from alignkit.jobs.store import JobStore
 from alignkit.server import errors
-from alignkit.server.routers import datasets, job_files, jobs, keys
+from alignkit.server.routers import datasets, job_files, jobs, keys, llama_stack
 from alignkit.server.schemas import ErrorPublic
 
-ROUTERS: tuple[APIRouter, ...] = (jobs.router, job_files.router, datasets.router, keys.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    jobs.router,
+    job_files.router,
+    datasets.router,
+    keys.router,
+    llama_stack.router,  # Llama Stack's post-training API (v1)
+)
 # every route documents the one error body
 _ERRORS = {s: {"model": ErrorPublic} for s in (401, 403, 404, 409, 422)}
 
