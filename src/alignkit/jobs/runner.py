@@ -223,7 +223,7 @@ class LocalWorker:
         elif code == 0 and status in (None, "succeeded"):
             outcome, error = "completed", None
         elif self.stopping:
-            outcome, error = "failed", "worker shut down; `alignkit jobs resume` continues it"
+            outcome, error = "failed", "worker shut down"
         else:
             outcome = "failed"
             error = artifacts.error_line(job_dir(job.id) / "job.log") or f"exit code {code}"
@@ -236,6 +236,11 @@ class LocalWorker:
             return
         artifacts.record(self.store, job.id, run_dir, job_dir(job.id) / "job.log")
         log.info("job %s %s (exit %s)", job.id, outcome, code)
+        if self.stopping and outcome == "failed" and COMMANDS[job.kind].trains:
+            # a server or worker restart must not lose a training run: it saved a checkpoint
+            # on SIGTERM, and the next worker continues from it (--resume-or-start)
+            self.store.requeue(job.id)
+            log.info("job %s requeued: it continues from its checkpoint", job.id)
 
     def _shutdown(self) -> None:
         for r in self.running.values():
