@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import insert, select, update
 
 from alignkit.errors import AlignkitError, NotFoundError
+from alignkit.jobs.db import writer
 from alignkit.jobs.models import Dataset
 from alignkit.jobs.records import DatasetSource, JobNotFound
 from alignkit.jobs.store import JobStore, utcnow
@@ -80,7 +81,7 @@ def register(
         user=user,
         created_at=utcnow(),
     )
-    with store._writer.begin() as conn:
+    with writer(store.engine).begin() as conn:
         row = conn.execute(insert(DATASETS).values(values).returning(*DATASETS.c)).one()
     return _with_status(store, DatasetRecord(**row._mapping))
 
@@ -116,7 +117,7 @@ def _with_status(store: JobStore, record: DatasetRecord) -> DatasetRecord:
         return replace(record, status="failed" if job is None else job.status)
     if report is None:
         return replace(record, status="failed")
-    with store._writer.begin() as conn:
+    with writer(store.engine).begin() as conn:
         conn.execute(
             update(DATASETS).where(DATASETS.c.id == record.id).values(report=report, digest=digest)
         )
