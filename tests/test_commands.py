@@ -71,3 +71,16 @@ def test_ingest_settings_from_a_config_file_with_flag_names(tmp_path):
     assert s.train_ratio == 0.8
     with pytest.raises(AlignkitError, match="missing --input"):
         load_settings(IngestSettings, None, {"output": "out"})
+
+
+def test_yaml_exponents_and_json_files_give_floats(tmp_path):
+    """PyYAML reads `lr: 5e-6` as a string, and JSON writers (a job's saved settings) emit
+    such numbers: both load as floats."""
+    from alignkit.config import load_settings
+    from alignkit.train.dpo import DPOSettings
+
+    (yaml_file := tmp_path / "run.yaml").write_text("lr: 5e-6\nbeta: 1e-1\n")
+    (json_file := tmp_path / "run.json").write_text('{"lr": 5e-6, "beta": 0.2}')
+    assert load_settings(DPOSettings, yaml_file, {}).lr == 5e-6
+    assert load_settings(DPOSettings, yaml_file, {}).beta == 0.1
+    assert load_settings(DPOSettings, json_file, {}).lr == 5e-6

@@ -48,7 +48,7 @@ def _load(ref: str) -> Any:
 COMMANDS: dict[str, Command] = {
     "data:ingest": Command(
         "alignkit.data.settings:IngestSettings",
-        "alignkit.data.ingest:ingest",
+        "alignkit.data.pipeline:ingest",
         "dataset",
         """Read an export (Argilla, Label Studio, HH-RLHF, ShareGPT, TRL, any table with --map),
         validate, deduplicate and split it by prompt into train/eval/test files plus

@@ -23,10 +23,25 @@ def _coerce(value: Any, annotation: Any, name: str) -> Any:
     if annotation is Path or Path in args:
         return Path(value)
     if annotation is float or (float in args and not isinstance(value, bool)):
+        if isinstance(value, str):
+            # YAML 1.1 (PyYAML) reads `lr: 5e-6` as a string: only `5.0e-6` is a float there
+            try:
+                return float(value)
+            except ValueError:
+                return value  # the dataclass's own check says what is wrong
         return float(value) if isinstance(value, int | float) else value
     if get_origin(annotation) is list or list in (get_origin(a) for a in args):
         return list(value) if isinstance(value, list | tuple) else [value]
     return value
+
+
+def _json(text: str, path: Path) -> Any:
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise AlignkitError(f"{path} is not valid JSON: {exc}") from None
 
 
 def load_settings(cls: type[T], path: Path | None, overrides: dict[str, Any]) -> T:
@@ -37,7 +52,10 @@ def load_settings(cls: type[T], path: Path | None, overrides: dict[str, Any]) ->
         import yaml
 
         try:
-            loaded = yaml.safe_load(Path(path).read_text())
+            text = Path(path).read_text()
+            # JSON through a JSON parser: PyYAML would read the `5e-6` that JSON writers emit
+            # as a string (a job's saved settings are JSON)
+            loaded = _json(text, path) if Path(path).suffix == ".json" else yaml.safe_load(text)
         except FileNotFoundError:
             raise AlignkitError(f"config file not found: {path}") from None
         except yaml.YAMLError as exc:

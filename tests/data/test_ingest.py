@@ -225,7 +225,7 @@ def test_rerun_replaces_outputs_and_a_killed_rerun_keeps_the_old_ones(tmp_path, 
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     ingest_module = importlib.import_module(
-        "alignkit.data.ingest"
+        "alignkit.data.pipeline"
     )  # the package exports the function
 
     def killed(*args, **kwargs):

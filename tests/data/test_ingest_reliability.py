@@ -223,7 +223,7 @@ def test_folder_with_foreign_files_is_refused_not_replaced(tmp_path):
 KILL_CHILD = """
 import importlib, os, signal, sys
 import alignkit.data.stage as stage
-m = importlib.import_module("alignkit.data.ingest")  # the module, not the function
+m = importlib.import_module("alignkit.data.pipeline")  # the module, not the function
 point = sys.argv[3]
 writes = {"n": 0}
 real_split, real_json, real_exchange = m.write_split, m.write_json, stage._exchange
@@ -291,7 +291,7 @@ def test_swap_without_rename_exchange_recovers_after_a_kill(good, tmp_path, monk
 
 def test_out_of_space_during_write_keeps_the_good_folder(good, tmp_path, monkeypatch):
     ingest_module = importlib.import_module(
-        "alignkit.data.ingest"
+        "alignkit.data.pipeline"
     )  # the package exports the function
 
     before = snapshot(good)

@@ -186,7 +186,10 @@ def test_jobs_cli_submit_list_status_artifacts_and_errors(tmp_path):
     assert "schema_report.json" in shown and "job.log" in shown
     assert "ingested pairs.jsonl" in cli("jobs", "logs", job_id).stdout
     missing = cli("jobs", "status", "nope")
-    assert missing.returncode == 1 and missing.stderr.strip() == "error: no job with id 'nope' [AK-JOB-NOT-FOUND]"
+    assert (
+        missing.returncode == 1
+        and missing.stderr.strip() == "error: no job with id 'nope' [AK-JOB-NOT-FOUND]"
+    )
     running = cli("jobs", "cancel", job_id)
     assert running.returncode == 1 and "completed: cannot cancel" in running.stderr
     bad = cli("jobs", "submit", "data", "ingest", "-i", str(src), "-o", "o", "--train-ratio", "2")
@@ -203,3 +206,34 @@ def test_train_detach_queues_a_job(tmp_path):
     job = Job(done.stdout.strip())
     assert job.record.kind == "train:rm" and job.record.settings["max_steps"] == 2
     assert not (tmp_path / "run").exists()  # queued, not run
+
+
+@pytest.mark.slow
+def test_cancel_during_the_reference_precompute_ends_cancelled_at_once(tmp_path, store):
+    from alignkit.train.dpo import DPOSettings
+
+    data = make_dataset(tmp_path, n=3000)  # a reference pass long enough to cancel inside
+    run = tmp_path / "dpo"
+    settings = DPOSettings(
+        policy_model="tiny-llama", dataset_dir=data, output_dir=run, max_steps=50,
+        batch_size=4, max_length=96,
+    )  # fmt: skip
+    job = submit(settings, store=store)
+    proc = worker("--exit-when-idle")
+    try:
+        log = run / "train.log"
+        wait_for(
+            lambda: log.exists() and "computing the reference log-probs" in log.read_text(),
+            timeout=180,
+            what="the reference precompute to start",
+        )
+        job.cancel()
+        record = job.wait(timeout=120)
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    assert record.status == "cancelled", record
+    result = json.loads((run / "run.json").read_text())
+    # stopped inside the precompute: no step was trained, nothing half-written remains
+    assert (result["status"], result["steps"]) == ("stopped", 0), result
+    assert not (run / "model").exists()

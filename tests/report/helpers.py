@@ -1,5 +1,5 @@
 """Run folders as alignkit writes them, made by writing the files directly (no training): the
-field names and shapes follow train/rundir.py, eval/rm.py, eval/policy.py and data/ingest.py,
+field names and shapes follow train/rundir.py, eval/rm.py, eval/policy.py and data/pipeline.py,
 with values like those of the tiny test runs."""
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ def write_pairs(path, n=30):
 
 
 def test_register_an_ingested_folder(client, member, tmp_path):
-    from alignkit.data.ingest import ingest
+    from alignkit.data.pipeline import ingest
     from alignkit.data.settings import IngestSettings
 
     ingest(IngestSettings(input=write_pairs(tmp_path / "pairs.jsonl"), output=tmp_path / "data"))

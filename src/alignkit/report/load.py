@@ -20,7 +20,7 @@ from alignkit.errors import AlignkitError
 RUN_FILE = "run.json"
 CONFIG_FILE = "config.json"
 METRICS_FILE = "metrics.jsonl"
-# alignkit.data.ingest.REPORT_NAME, not imported from there: that module loads polars
+# alignkit.data.pipeline.REPORT_NAME, not imported from there: that module loads polars
 DATASET_REPORT = "schema_report.json"
 RM_EVAL = "eval_rm.json"
 POLICY_EVAL = "eval_policy.json"

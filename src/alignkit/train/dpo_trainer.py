@@ -10,10 +10,14 @@ include that shift.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 from trl import DPOTrainer
 
 from alignkit.train import refcache
+
+log = logging.getLogger("alignkit.train")
 
 
 class CachedReferenceDPOTrainer(DPOTrainer):
@@ -38,6 +42,10 @@ class CachedReferenceDPOTrainer(DPOTrainer):
             broadcast_object_list(shared, from_process=0)
             key, cached = shared
         if cached is None:
+            # said in train.log: this pass can take minutes, and a cancel may come during it
+            log.info(
+                "computing the reference log-probs of the %s split (%d pairs)", name, len(dataset)
+            )
             # every rank gets the whole split's log-probs back, in dataset order
             computed = super()._precompute_ref_logps(dataset, name, batch_size)
             chosen = np.asarray(computed["ref_chosen_logps"][:], dtype=np.float64)
