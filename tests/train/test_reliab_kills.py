@@ -151,19 +151,40 @@ def test_killed_at_a_checkpoint_resumes_to_the_same_weights(base, tmp_path, hook
     check_finished_like_the_reference(run, reference)
 
 
+def _training_started(run: Path, since: float) -> bool:
+    """This attempt has logged a step (metrics.jsonl written after it was launched)."""
+    path = run / "metrics.jsonl"
+    return path.exists() and path.stat().st_mtime > since
+
+
 @pytest.mark.slow
 def test_killed_at_random_moments_resumes_to_the_same_weights(base, tmp_path):
+    """Each attempt is killed a random 0-250 ms after it logs its first step: inside a step,
+    a checkpoint write or a rotation, wherever that lands. Timed from the training, not from
+    the process start, so that the number of kills does not depend on how loaded the machine
+    is (a fixed delay from the start was often longer than the whole run on a quiet one)."""
     env, data, reference = base
     run = tmp_path / "run"
     rng = random.Random(8)
     kills = 0
     for _ in range(12):
-        code = launch(env, settings(data, run, resume_or_start=True), kill_after=rng.uniform(1, 6))
-        if code == 0:
+        launched = time.time()
+        proc = CTX.Process(
+            target=child, args=(env, settings(data, run, resume_or_start=True), None, 0)
+        )
+        proc.start()
+        deadline = time.monotonic() + 240
+        while proc.exitcode is None and not _training_started(run, launched):
+            assert time.monotonic() < deadline, "the training never started"
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0, 0.25))
+        if proc.exitcode is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.join(240)
+        if proc.exitcode == 0:
             break
-        assert code == -signal.SIGKILL
+        assert proc.exitcode == -signal.SIGKILL
         kills += 1
-        time.sleep(0.1)
     else:
         assert launch(env, settings(data, run, resume_or_start=True)) == 0
     assert kills >= 2
