@@ -184,7 +184,14 @@ class RayWorker(LocalWorker):
         self.address = address or os.environ.get(ENV_VAR, "").strip()
         self.jobs = client(self.address)
         self._cpus_cap = cpus  # None: the cluster's CPUs
+        self._known_cpus: int | None = None  # what the cluster last said it has (None: unknown)
         self._capacity()
+        # a cluster that has just started may not list its node's resources yet: claiming
+        # with 0 CPUs would take nothing, and `--exit-when-idle` would stop before any job
+        deadline = time.monotonic() + 30
+        while self._known_cpus == 0 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            self._capacity()
 
     def _capacity(self) -> None:
         """Hand out the cluster's CPUs and GPUs (the GPU ids are only counters: Ray picks)."""
@@ -197,6 +204,7 @@ class RayWorker(LocalWorker):
             return
         cpus = sum(int(n.resources_total.get("CPU", 0)) for n in nodes)
         gpus = sum(int(n.resources_total.get("GPU", 0)) for n in nodes)
+        self._known_cpus = cpus
         self.s.cpus = cpus if self._cpus_cap is None else min(cpus, self._cpus_cap)
         self.s.gpus = list(range(gpus))
 
