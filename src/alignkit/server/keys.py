@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +23,8 @@ KEYS = ApiKey.__table__
 PREFIX = "ak_"
 # last_used_at is written at most this often: a write per request would serialise readers
 TOUCH_EVERY = timedelta(minutes=1)
+_verify_lock = threading.Lock()
+_touched: dict = {}
 _verified: dict[str, str] = {}  # sha256(token) -> key id
 
 
@@ -114,17 +117,29 @@ def authenticate(engine: Engine, token: str | None) -> KeyRecord:
         raise bad
     digest = hashlib.sha256(token.encode()).hexdigest()
     if _verified.get(digest) != key_id:
-        from argon2.exceptions import InvalidHashError, VerificationError
-
-        try:
-            _hasher().verify(row.secret_hash, secret)
-        except (VerificationError, InvalidHashError):
-            raise bad from None
-        if len(_verified) > 10_000:  # bounded: a long-lived server sees few distinct keys
-            _verified.clear()
-        _verified[digest] = key_id
+        # one verification at a time: 50 clients arriving together with a new key would
+        # otherwise run 50 argon2 hashes side by side (each tens of ms of CPU) before any
+        # of them is cached; the others wait here and find it cached
+        with _verify_lock:
+            if _verified.get(digest) != key_id:
+                _verify(row.secret_hash, secret, bad)
+                if len(_verified) > 10_000:  # bounded: a server sees few distinct keys
+                    _verified.clear()
+                _verified[digest] = key_id
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
-        with writer(engine).begin() as conn:
-            conn.execute(update(KEYS).where(KEYS.c.id == key_id).values(last_used_at=now))
+        with _verify_lock:  # one writer per key and interval, not one per request
+            if now - _touched.get(key_id, now - TOUCH_EVERY * 2) > TOUCH_EVERY:
+                _touched[key_id] = now
+                with writer(engine).begin() as conn:
+                    conn.execute(update(KEYS).where(KEYS.c.id == key_id).values(last_used_at=now))
     return _record(row)
+
+
+def _verify(secret_hash: str, secret: str, bad: AuthError) -> None:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        _hasher().verify(secret_hash, secret)
+    except (VerificationError, InvalidHashError):
+        raise bad from None
