@@ -171,9 +171,11 @@ def test_missing_package_names_the_pip_install(monkeypatch):
     one_line(info.value)
 
 
-def test_adapter_folder_is_explained(tmp_path):
-    (tmp_path / "adapter_config.json").write_text("{}")
+def test_adapter_folder_is_merged_or_explained(tmp_path):
+    # a LoRA adapter resolves to its merged model (tests/models/test_merge.py); one that cannot
+    # be merged says why in one line
+    (tmp_path / "adapter_config.json").write_text('{"task_type": "CAUSAL_LM"}')
     (tmp_path / "adapter_model.safetensors").write_bytes(b"")
-    with pytest.raises(AlignkitError, match="holds a LoRA adapter") as info:
+    with pytest.raises(AlignkitError, match="LoRA adapter in .* does not say its base") as info:
         resolve(str(tmp_path))
     one_line(info.value)

@@ -1,7 +1,8 @@
 """Turn a model name or path into a local folder ready for `from_pretrained`, offline.
 
 Order: a built-in name (built into the cache on first use), a local folder, then a hub id that
-is already in the local Hugging Face cache. Nothing here downloads."""
+is already in the local Hugging Face cache. Nothing here downloads. A LoRA run (or adapter
+folder) resolves to its merged full model, merged into the cache on first use (merge.py)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,11 @@ def resolve(name_or_path: str, *, trust_remote_code: bool = False) -> Path:
     local = Path(name_or_path).expanduser()
     if (local / "run.json").is_file() and (local / RUN_MODEL_DIR).is_dir():
         local = local / RUN_MODEL_DIR  # an alignkit run folder: its final model
+    from alignkit.models.merge import adapter_folder, cached_merge
+
+    if local.is_dir() and adapter_folder(local) is not None:  # a LoRA run: a chained stage
+        merged = cached_merge(name_or_path, trust_remote_code=trust_remote_code)
+        return check_folder(merged, trust_remote_code=trust_remote_code, label=name_or_path)
     if local.exists():
         return check_folder(local, trust_remote_code=trust_remote_code)
     if _looks_like_path(name_or_path):
@@ -124,7 +130,7 @@ def _resolve_builtin(spec: ModelSpec) -> Path:
     target = models_cache_dir() / spec.name
     if _is_current(target, spec):
         return target
-    with _build_lock(spec.name):
+    with build_lock(spec.name):
         if _is_current(target, spec):  # another process built it while we waited
             return target
         _build_into(target, spec)
@@ -171,9 +177,10 @@ def _builder(spec: ModelSpec):
 
 
 @contextlib.contextmanager
-def _build_lock(name: str) -> Iterator[None]:
-    """An exclusive file lock per model name, so two processes do not build the same model
-    twice (where fcntl is missing the atomic rename alone still keeps the cache whole)."""
+def build_lock(name: str) -> Iterator[None]:
+    """An exclusive file lock per cache entry (a model name, a merge's digest), waited for, so
+    two processes do not build the same entry twice (where fcntl is missing the atomic rename
+    alone still keeps the cache whole)."""
     lock_dir = models_cache_dir() / ".locks"
     lock_dir.mkdir(parents=True, exist_ok=True)
     try:
