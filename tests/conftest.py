@@ -19,6 +19,14 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(root / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    # trackers: W&B never goes to the network, nothing lands in the user's own stores or dirs
+    monkeypatch.setenv("WANDB_MODE", "offline")
+    monkeypatch.setenv("WANDB_SILENT", "true")
+    for name in ("WANDB_CONFIG_DIR", "WANDB_CACHE_DIR", "WANDB_DATA_DIR"):
+        monkeypatch.setenv(name, str(root / "wandb" / name.lower()))
+    for name in ("WANDB_API_KEY", "WANDB_DIR", "WANDB_PROJECT", "MLFLOW_TRACKING_URI",
+                 "MLFLOW_EXPERIMENT_NAME", "TENSORBOARD_LOGGING_DIR"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "AK-JOB-STATE": (409, "the job's status does not allow this (cancel a finished job, ...)"),
     "AK-DATABASE": (503, "the job database cannot be opened or used"),
     "AK-IO": (500, "a file system error: disk full, permission denied, ..."),
+    "AK-HUB": (502, "a push to the Hugging Face Hub failed (offline, no token); the model is kept"),
     "AK-INTERRUPTED": (499, "stopped by Ctrl-C"),
     "AK-AUTH": (401, "no API key, or not a valid one (`Authorization: Bearer ak_...`)"),
     "AK-FORBIDDEN": (403, "the API key's role may not do this (an admin route, another's job)"),
@@ -47,6 +48,13 @@ class DependencyError(AlignkitError):
     """An optional extra is missing: the message says what to pip install."""
 
     code = "AK-DEPENDENCY"
+
+
+class HubError(AlignkitError):
+    """A push to the Hugging Face Hub failed (`--push-to-hub`); the trained model is kept."""
+
+    exit_code = 1
+    code = "AK-HUB"
 
 
 class BusyError(AlignkitError):

@@ -59,7 +59,12 @@ def _runner(name: str):
 
             typer.echo(submit_job(name, settings).id)
             return
-        _print_result(COMMANDS[name](settings))
+        result = COMMANDS[name](settings)
+        _print_result(result)
+        if settings.push_to_hub:
+            from alignkit.train.hub import raise_if_push_failed
+
+            raise_if_push_failed(result)  # one line and exit 1; the model stays in the run
 
     return run
 

@@ -26,6 +26,7 @@ from alignkit.train.rundir import (
     read_json,
 )
 from alignkit.train.settings import CommonSettings
+from alignkit.train.tracking import run_name
 
 if TYPE_CHECKING:
     from alignkit.train.callbacks import GracefulStop
@@ -101,6 +102,7 @@ def training_arguments(s: CommonSettings, has_eval: bool) -> dict[str, Any]:
         "gradient_checkpointing": s.gradient_checkpointing,
         "deepspeed": s.deepspeed,
         "report_to": s.report_to or "none",
+        "run_name": run_name(s),
         "disable_tqdm": True,
         "dataloader_num_workers": 0,
     }

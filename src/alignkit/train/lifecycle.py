@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from alignkit.train import common
-from alignkit.train.rundir import RunDir, is_main_process
+from alignkit.train import common, tracking
+from alignkit.train.rundir import RUN_FILE, RunDir, is_main_process, read_json
 from alignkit.train.settings import CommonSettings
 
 
@@ -60,10 +60,17 @@ def _locked(method, settings, build, extra_callbacks) -> common.TrainResult:
             f"{settings.output_dir} already finished ({plan.finished.steps} steps, model "
             "saved); nothing to resume"
         )
+        if settings.push_to_hub and is_main_process():  # a push that failed, tried again
+            from alignkit.train.hub import push_run
+
+            return push_run(plan.finished, settings.push_to_hub)
         return plan.finished
     if settings.resumes and plan.checkpoint is None:
         note(f"no complete checkpoint in {settings.output_dir}: starting over")
+    # the tracker runs it recorded, for a resumed run to continue (run.start rewrites the file)
+    previous = read_json(settings.output_dir / RUN_FILE) if plan.checkpoint is not None else None
     run = RunDir(settings.output_dir, method)
+    run.info.update(run_name=tracking.run_name(settings), tags=list(settings.tags))
     run.info["dataset"] = {
         "dir": str(settings.dataset_dir),
         "digest": dataset.digest,
@@ -80,7 +87,12 @@ def _locked(method, settings, build, extra_callbacks) -> common.TrainResult:
     stop = GracefulStop()
     run.start(settings.to_dict(), plan.step)
     stop.install()
+    trackers, outcome = None, "failed"
     try:
+        # before the model loads: a tracker that cannot start fails the run in seconds
+        trackers = tracking.start(method, settings, run.path, previous, is_main_process())
+        if trackers.info:
+            run.write("running", tracking=trackers.info)
         # before the build: the reward head and LoRA adapters are initialised there, and the
         # Trainer's own seeding comes after them
         from transformers import set_seed
@@ -101,14 +113,26 @@ def _locked(method, settings, build, extra_callbacks) -> common.TrainResult:
         if trainer.eval_dataset is not None:
             metrics = {**trainer.evaluate(), **built.extra_metrics()}
         if common.completed(trainer) or not stop.requested:
-            common.save_final(trainer, built.tokenizer, settings.output_dir)
-        return common.finish(run, trainer, stop, train_metrics, metrics)
+            model_dir = common.save_final(trainer, built.tokenizer, settings.output_dir)
+            if trackers.names and trainer.args.should_save:
+                trackers.log_model(model_dir)
+        result = common.finish(run, trainer, stop, train_metrics, metrics)
+        outcome = result.status
     except StoppedBeforeTraining:
+        outcome = "stopped"
         return common.stopped_early(run, "SIGTERM before training began")
     except BaseException as exc:
+        outcome = "stopped" if isinstance(exc, KeyboardInterrupt) else "failed"
         raised = common.fail(run, exc)
         if raised is exc:
             raise
         raise raised from exc
     finally:
         stop.uninstall()
+        if trackers is not None:
+            trackers.close(outcome)
+    if settings.push_to_hub and is_main_process():
+        from alignkit.train.hub import push_run
+
+        return push_run(result, settings.push_to_hub)
+    return result

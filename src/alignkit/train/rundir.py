@@ -220,6 +220,9 @@ def clear_previous_run(output_dir: Path) -> None:
         else:
             remove_checkpoint(path)
     (Path(output_dir) / "metrics.jsonl").unlink(missing_ok=True)
+    # its TensorBoard curves would run on under this run's (W&B's wandb/ keeps its runs apart,
+    # some perhaps not yet synced: it stays)
+    shutil.rmtree(Path(output_dir) / "tensorboard", ignore_errors=True)
 
 
 def trim_metrics(path: Path, step: int) -> None:

@@ -8,12 +8,23 @@ torch; flags given on the command line override the file.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from alignkit.config import load_settings  # noqa: F401 - re-exported: the train CLI's name for it
 from alignkit.errors import AlignkitError
+
+# a Hub repo id: `name` (the user's own namespace) or `org/name`
+REPO_ID = r"[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?"
+
+
+def _names(value: str | list[str] | None) -> list[str]:
+    """`--tags a,b`, `--tags a --tags b` or a YAML list: the names once each, in order."""
+    items = [value] if isinstance(value, str) else list(value or [])
+    names = [n.strip() for item in items for n in str(item).split(",")]
+    return list(dict.fromkeys(n for n in names if n))
 
 
 @dataclass
@@ -25,6 +36,7 @@ class CommonSettings:
     OPERATIONAL: ClassVar[tuple[str, ...]] = (
         "resume", "resume_or_start", "resume_force", "output_dir", "dataset_dir",
         "logging_steps", "eval_steps", "save_steps", "save_total_limit", "report_to",
+        "wandb", "run_name", "tags", "push_to_hub",
     )  # fmt: skip
 
     dataset_dir: Path = field(default=Path("."), metadata={"help": "An ingest output folder."})
@@ -48,7 +60,22 @@ class CommonSettings:
     seed: int = field(default=42, metadata={"help": "Random seed."})
     deepspeed: str | None = field(default=None, metadata={"help": "DeepSpeed config file."})
     report_to: list[str] = field(
-        default_factory=list, metadata={"help": "wandb, mlflow, tensorboard (none by default)."}
+        default_factory=list,
+        metadata={"help": "Trackers: wandb, mlflow, tensorboard (a,b; none by default)."},
+    )
+    wandb: str | None = field(
+        default=None, metadata={"help": "Log to W&B in this project (adds wandb to --report-to)."}
+    )
+    run_name: str | None = field(
+        default=None,
+        metadata={"help": "The run's name in trackers and run.json (default: the folder's name)."},
+    )
+    tags: list[str] = field(
+        default_factory=list, metadata={"help": "The run's tags in trackers and run.json: a,b."}
+    )
+    push_to_hub: str | None = field(
+        default=None,
+        metadata={"help": "Push the final model with a model card to this Hub repo (org/name)."},
     )
     resume: bool = field(
         default=False,
@@ -103,9 +130,23 @@ class CommonSettings:
         for ok, message in checks:
             if not ok:
                 raise AlignkitError(message)
-        bad = set(self.report_to) - {"wandb", "mlflow", "tensorboard"}
+        self.report_to = [n for n in _names(self.report_to) if n != "none"]
+        self.tags = _names(self.tags)
+        if self.wandb and "wandb" not in self.report_to:
+            self.report_to.append("wandb")
+        bad = [n for n in self.report_to if n not in ("wandb", "mlflow", "tensorboard")]
         if bad:
-            raise AlignkitError(f"--report-to must be wandb, mlflow or tensorboard, got {bad}")
+            raise AlignkitError(
+                f"--report-to must be wandb, mlflow or tensorboard, got {', '.join(bad)}"
+            )
+        if self.push_to_hub is not None and not re.fullmatch(REPO_ID, self.push_to_hub):
+            raise AlignkitError(
+                f"--push-to-hub wants a Hub repo id: org/name, not {self.push_to_hub}"
+            )
+        # a missing tracker or DeepSpeed is one line now, not a traceback once the model is loaded
+        from alignkit.train.tracking import require_libraries
+
+        require_libraries(self.report_to, self.deepspeed)
 
     @property
     def resumes(self) -> bool:
