@@ -27,6 +27,12 @@ torch = pytest.importorskip("torch")
 IDS = [[1, 40, 41, 42, 43, 44, 45, 46], [1, 50, 51, 52, 53, 3, 3, 3]]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process(monkeypatch):
+    # what this process has said on stderr: identical adapters in two tests share a digest
+    monkeypatch.setattr(merging, "_told", set())
+
+
 def lora_run(tmp_path, name="run", *, task="CAUSAL_LM", base="tiny-llama", seed=0, alpha=8):
     """A LoRA run folder as training leaves it, and the PEFT model it holds (eval mode)."""
     from peft import LoraConfig, get_peft_model
