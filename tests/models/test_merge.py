@@ -165,6 +165,14 @@ def test_broken_runs_are_one_line(tmp_path, breakage, message):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_run_that_is_its_own_base_is_one_line(tmp_path):
+    run, _ = lora_run(tmp_path)
+    (run / "config.json").write_text(json.dumps({"policy_model": str(run)}))
+    with pytest.raises(AlignkitError, match="is its own base model") as info:
+        merging.merge(run, tmp_path / "out")
+    one_line(info.value)
+
+
 def test_a_reward_adapter_without_its_head_is_refused(tmp_path):
     run, _ = lora_run(tmp_path, task="SEQ_CLS", base="tiny-bert")
     _strip_head(run)

@@ -22,6 +22,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -122,12 +123,27 @@ def _run_base(run: Path) -> str | None:
     return str(value) if value else None
 
 
+# adapters whose base this thread is resolving: a chain that comes back to one is a loop
+_resolving = threading.local()
+
+
+class BaseLoopError(AlignkitError):
+    """A LoRA run whose chain of base models comes back to itself."""
+
+
 def resolve_base(adapter: Adapter, *, trust_remote_code: bool = False) -> Path:
     """The base model's folder (itself merged first when it is a LoRA run: chained stages)."""
     from alignkit.models.resolve import resolve
 
+    chain: set[Path] = _resolving.__dict__.setdefault("chain", set())
+    key = adapter.folder.resolve()
+    if key in chain:
+        raise BaseLoopError(f"the LoRA adapter in '{adapter.folder}' is its own base model")
+    chain.add(key)
     try:
         return resolve(adapter.base, trust_remote_code=trust_remote_code)
+    except BaseLoopError:
+        raise
     except AlignkitError as exc:
         if adapter.fallback_base and Path(adapter.fallback_base).is_dir():
             return resolve(adapter.fallback_base, trust_remote_code=trust_remote_code)
@@ -135,6 +151,8 @@ def resolve_base(adapter: Adapter, *, trust_remote_code: bool = False) -> Path:
             f"the base model '{adapter.base}' of the LoRA adapter in '{adapter.folder}' is not "
             f"available: {exc}"
         ) from exc
+    finally:
+        chain.discard(key)
 
 
 # -- digests -------------------------------------------------------------------------------------
