@@ -37,12 +37,12 @@ def store(db_url):
 
 
 @pytest.fixture
-def client(store):
+def client(store, tmp_path):
     from fastapi.testclient import TestClient
 
     from alignkit.server.app import create_app
 
-    with TestClient(create_app(store, poll_s=0.02)) as client:
+    with TestClient(create_app(store, poll_s=0.02, roots=[tmp_path])) as client:
         yield client
 
 

@@ -10,14 +10,14 @@ from tests.server.conftest import assert_error, bearer, ingest_job
 
 
 @pytest.fixture
-def api(any_db_url):
+def api(any_db_url, tmp_path):
     from fastapi.testclient import TestClient
 
     from alignkit.jobs.store import JobStore
     from alignkit.server.app import create_app
 
     store = JobStore.open(any_db_url)
-    with TestClient(create_app(store)) as client:
+    with TestClient(create_app(store, roots=[tmp_path])) as client:
         yield client, bearer(store, "member")
     store.engine.dispose()
 

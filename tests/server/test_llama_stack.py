@@ -70,7 +70,7 @@ def test_llama_stack_client_trains_lists_and_cancels(tmp_path):
     _key, token = keys.create(store.engine, "member")
     port = free_port()
     with open(tmp_path / "serve.log", "wb") as log:
-        server = start(port, log)
+        server = start(port, log, root=tmp_path)
         try:
             client = llama_stack_client.LlamaStackClient(
                 base_url=f"http://127.0.0.1:{port}", api_key=token

@@ -24,9 +24,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(port: int, log) -> subprocess.Popen:
+def start(port: int, log, root=None) -> subprocess.Popen:
+    """`alignkit serve` on `port`; `root`: a folder (the test's) where member keys may work."""
+    roots = ["--root", str(root)] if root else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "alignkit.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "alignkit.cli", "serve", "--port", str(port), *roots],
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -65,7 +67,7 @@ def test_serve_runs_a_job_end_to_end_and_survives_a_restart(tmp_path):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with open(tmp_path / "serve.log", "wb") as log:
-        server = start(port, log)
+        server = start(port, log, root=tmp_path)
         try:
             assert httpx.get(f"{base}/api/jobs").status_code == 401
             body = {
@@ -93,7 +95,7 @@ def test_serve_runs_a_job_end_to_end_and_survives_a_restart(tmp_path):
         assert not alive(workers[0].pid), "the worker outlived its server"
         assert store.workers() == []  # it stopped cleanly: it removed itself
 
-        server = start(port, log)
+        server = start(port, log, root=tmp_path)
         try:
             again = httpx.get(f"{base}/api/jobs/{job['id']}", headers=headers).json()
             assert (again["status"], again["completed_at"]) == ("completed", job["completed_at"])

@@ -32,7 +32,7 @@ def test_a_training_job_survives_a_server_restart(tmp_path):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with open(tmp_path / "serve.log", "wb") as log:
-        server = start(port, log)
+        server = start(port, log, root=tmp_path)
         try:
             job = httpx.post(
                 f"{base}/api/jobs", headers=headers, json={"kind": "train:rm", "settings": settings}
@@ -50,7 +50,7 @@ def test_a_training_job_survives_a_server_restart(tmp_path):
         first = json.loads((run / "run.json").read_text())
         assert first["status"] == "stopped" and 0 < first["steps"] < 150
 
-        server = start(port, log)
+        server = start(port, log, root=tmp_path)
         try:
             deadline = time.monotonic() + 300
             while (got := httpx.get(f"{base}/api/jobs/{job['id']}", headers=headers).json())[

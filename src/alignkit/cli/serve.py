@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import ctypes
 import ipaddress
+import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -61,6 +63,17 @@ def serve(
     no_worker: Annotated[
         bool, typer.Option("--no-worker", help="Run no worker here (run `alignkit worker`).")
     ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="API processes (uvicorn workers).")
+    ] = 1,
+    root: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--root",
+            help="A folder where member keys' jobs may read and write, beside the data dir "
+            "(repeat it for more).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /docs) and run a worker beside it, in its own process.
     Applies pending migrations first. Listening beyond this machine needs an API key."""
@@ -73,6 +86,15 @@ def serve(
     from alignkit.server import keys
     from alignkit.server.app import create_app
 
+    missing = [str(r) for r in root or [] if not r.is_dir()]
+    if missing:
+        raise AlignkitError(f"--root {missing[0]}: not a folder")
+    if root:
+        # in the environment, so that every uvicorn worker process and the job worker see them
+        from alignkit.server.paths import ENV_VAR
+
+        given = os.environ.get(ENV_VAR, "")
+        os.environ[ENV_VAR] = os.pathsep.join([*map(str, root), *filter(None, [given])])
     store = _store()
     if not keys.any_active(store.engine):
         if not loopback(host):
@@ -92,7 +114,20 @@ def serve(
     # there before: with the default one the process would die before stopping the worker
     signal.signal(signal.SIGTERM, lambda *_: None)
     try:
-        uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+        if workers == 1:
+            uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+        else:
+            # each process builds its own app and store from the environment (the same
+            # ALIGNKIT_DATABASE_URL); the migrations ran above, once
+            store.engine.dispose()
+            uvicorn.run(
+                "alignkit.server.app:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="info",
+            )
     finally:
         if worker is not None:
             _stop(worker)

@@ -5,12 +5,13 @@ post-training API, the web UI) are added with `routers=` and reuse deps.py's dep
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 
 import alignkit
 from alignkit.jobs.store import JobStore
-from alignkit.server import errors
+from alignkit.server import errors, paths
 from alignkit.server.routers import datasets, job_files, jobs, keys, llama_stack
 from alignkit.server.schemas import ErrorPublic
 
@@ -30,9 +31,12 @@ def create_app(
     *,
     routers: Sequence[APIRouter] = (),
     poll_s: float = 0.5,
+    roots: Sequence[str | Path] = (),
 ) -> FastAPI:
     """The API over `store` (default: JobStore.open(), which applies pending migrations).
-    `poll_s`: how often a metrics stream looks for new lines and the job's status."""
+    `poll_s`: how often a metrics stream looks for new lines and the job's status. `roots`:
+    folders, beside the data dir and $ALIGNKIT_SERVER_ROOTS, where a member key's jobs may read
+    and write (server/paths.py)."""
     app = FastAPI(
         title="alignkit",
         version=getattr(alignkit, "__version__", "0"),
@@ -42,6 +46,7 @@ def create_app(
     )
     app.state.store = store if store is not None else JobStore.open()
     app.state.poll_s = poll_s
+    app.state.roots = paths.server_roots(roots)
     errors.install(app)
 
     @app.get("/health", tags=["health"])

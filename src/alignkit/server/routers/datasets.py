@@ -14,7 +14,7 @@ from fastapi import APIRouter, File, Form, UploadFile, status
 from alignkit.errors import AlignkitError
 from alignkit.paths import data_dir
 from alignkit.server import datasets
-from alignkit.server.deps import Key, Store
+from alignkit.server.deps import Key, Roots, Store, allowed_path
 from alignkit.server.routers.jobs import validated
 from alignkit.server.schemas import DatasetCreate, DatasetPublic
 
@@ -31,9 +31,11 @@ def max_upload_bytes() -> int:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=DatasetPublic)
-def register(body: DatasetCreate, store: Store, key: Key):
-    """Register a folder that `alignkit data ingest` wrote (on the server's disk)."""
-    return datasets.register(store, body.path, name=body.name, user=key.id)
+def register(body: DatasetCreate, store: Store, key: Key, roots: Roots):
+    """Register a folder that `alignkit data ingest` wrote (on the server's disk; for a member
+    key, inside the server's folders)."""
+    path = allowed_path(key, roots, "path", body.path)
+    return datasets.register(store, path, name=body.name, user=key.id)
 
 
 def _save(upload: UploadFile, folder: Path) -> Path:
@@ -57,6 +59,7 @@ def _save(upload: UploadFile, folder: Path) -> Path:
 def upload(
     store: Store,
     key: Key,
+    roots: Roots,
     file: Annotated[UploadFile, File(description="An export: Argilla, Label Studio, JSONL...")],
     name: Annotated[str | None, Form()] = None,
     settings: Annotated[
@@ -74,7 +77,9 @@ def upload(
     dataset_id = str(uuid.uuid4())
     source = _save(file, data_dir() / "uploads" / dataset_id)
     output = data_dir() / "datasets" / dataset_id
-    ingest = validated("data:ingest", {**extra, "input": str(source), "output": str(output)})
+    ingest = validated(
+        "data:ingest", {**extra, "input": str(source), "output": str(output)}, key, roots
+    )
     job = store.submit("data:ingest", ingest, user=key.id, tags=["upload"])
     return datasets.register(
         store, output, name=name, source="upload", job_id=job.id, user=key.id,

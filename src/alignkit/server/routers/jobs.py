@@ -11,24 +11,29 @@ from alignkit.commands import get as get_command
 from alignkit.errors import AlignkitError
 from alignkit.jobs.api import resolved
 from alignkit.jobs.records import Status
-from alignkit.server.deps import Key, Store, may_change
+from alignkit.server.deps import Key, Roots, Store, confined, may_change
+from alignkit.server.keys import KeyRecord
 from alignkit.server.schemas import JobCreate, JobPublic
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
 
-def validated(kind: str, settings: dict) -> dict:
+def validated(kind: str, settings: dict, key: KeyRecord, roots: list) -> dict:
+    """The settings a job stores: checked by the command's dataclass, and a member's paths
+    held inside the server's roots (403 otherwise)."""
     get_command(kind)
     try:
-        return resolved(kind, settings)
+        checked = resolved(kind, settings)
     except (TypeError, ValueError) as exc:  # a __post_init__ comparing a str with an int...
         raise AlignkitError(f"bad settings for {kind}: {exc}") from None
+    return confined(key, roots, kind, checked)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=JobPublic)
-def submit(body: JobCreate, store: Store, key: Key):
-    """Queue a job; it runs when a worker has the CPUs and GPUs it asks for."""
-    settings = validated(body.kind, body.settings)
+def submit(body: JobCreate, store: Store, key: Key, roots: Roots):
+    """Queue a job; it runs when a worker has the CPUs and GPUs it asks for. A member key's
+    job reads and writes only inside the server's folders (`alignkit serve --root`)."""
+    settings = validated(body.kind, body.settings, key, roots)
     return store.submit(
         body.kind,
         settings,

@@ -19,7 +19,7 @@ from alignkit.errors import AlignkitError, NotFoundError
 from alignkit.paths import data_dir
 from alignkit.server import datasets
 from alignkit.server import llama_stack_map as ls
-from alignkit.server.deps import Key, Store, may_change
+from alignkit.server.deps import Key, Roots, Store, allowed_path, may_change
 from alignkit.server.routers.jobs import validated
 
 router = APIRouter(prefix="/v1", tags=["llama-stack"])
@@ -47,25 +47,35 @@ def _job_uuid(body: dict[str, Any]) -> str:
     return str(body.get("job_uuid") or uuid.uuid4())
 
 
-def _submit(store, key, kind: str, settings: dict[str, Any], job_uuid: str) -> dict:
-    job = store.submit(kind, validated(kind, settings), user=key.id, job_id=job_uuid)
+def _submit(store, key, roots, kind: str, settings: dict[str, Any], job_uuid: str) -> dict:
+    job = store.submit(kind, validated(kind, settings, key, roots), user=key.id, job_id=job_uuid)
     return {"job_uuid": job.id}
 
 
 @router.post("/post-training/preference-optimize")
-def preference_optimize(store: Store, key: Key, body: dict[str, Any] = Body(...)):  # noqa: B008
+def preference_optimize(
+    store: Store,
+    key: Key,
+    roots: Roots,
+    body: dict[str, Any] = Body(...),  # noqa: B008
+):
     """Queue DPO (alignkit's `train dpo`) and return the job at once."""
     job_uuid = _job_uuid(body)
     settings = ls.dpo_settings(body, _dataset_dir(store, body), _output_dir(body, job_uuid))
-    return _submit(store, key, "train:dpo", settings, job_uuid)
+    return _submit(store, key, roots, "train:dpo", settings, job_uuid)
 
 
 @router.post("/post-training/supervised-fine-tune")
-def supervised_fine_tune(store: Store, key: Key, body: dict[str, Any] = Body(...)):  # noqa: B008
+def supervised_fine_tune(
+    store: Store,
+    key: Key,
+    roots: Roots,
+    body: dict[str, Any] = Body(...),  # noqa: B008
+):
     """Queue SFT (alignkit's `train sft`) and return the job at once."""
     job_uuid = _job_uuid(body)
     settings = ls.sft_settings(body, _dataset_dir(store, body), _output_dir(body, job_uuid))
-    return _submit(store, key, "train:sft", settings, job_uuid)
+    return _submit(store, key, roots, "train:sft", settings, job_uuid)
 
 
 def _post_training_job(store, job_uuid: str):
@@ -134,7 +144,12 @@ def _file_path(uri: str) -> Path:
 
 
 @router.post("/datasets")
-def register_dataset(store: Store, key: Key, body: dict[str, Any] = Body(...)):  # noqa: B008
+def register_dataset(
+    store: Store,
+    key: Key,
+    roots: Roots,
+    body: dict[str, Any] = Body(...),  # noqa: B008
+):
     """A `uri` source naming an ingested folder is registered as it is; one naming an export
     file, or `rows`, is queued as a `data:ingest` job (the dataset is ready when it is done)."""
     source = body.get("source") or {}
@@ -142,7 +157,7 @@ def register_dataset(store: Store, key: Key, body: dict[str, Any] = Body(...)): 
     metadata = body.get("metadata") or {}
     dataset_id = str(body.get("dataset_id") or uuid.uuid4())
     if source.get("type") == "uri":
-        path = _file_path(str(source.get("uri", "")))
+        path = allowed_path(key, roots, "source.uri", _file_path(str(source.get("uri", ""))))
         if path.is_dir():
             record = datasets.register(
                 store, path, name=dataset_id, user=key.id, dataset_id=dataset_id
@@ -160,7 +175,7 @@ def register_dataset(store: Store, key: Key, body: dict[str, Any] = Body(...)): 
     else:
         raise AlignkitError("source.type must be uri or rows")
     output = data_dir() / "datasets" / dataset_id
-    ingest = validated("data:ingest", {"input": str(export), "output": str(output)})
+    ingest = validated("data:ingest", {"input": str(export), "output": str(output)}, key, roots)
     job = store.submit("data:ingest", ingest, user=key.id, tags=["llama-stack"])
     record = datasets.register(
         store, output, name=dataset_id, source="upload", job_id=job.id, user=key.id,
