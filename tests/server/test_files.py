@@ -95,7 +95,7 @@ def test_artifacts_and_download(client, store, member, job, tmp_path):
     (tmp_path / "elsewhere.json").write_text("secret")
     found = client.get(f"/api/jobs/{job.id}/artifacts", headers=member).json()
     assert [(a["kind"], a["download_url"] is not None) for a in found] == [
-        ("eval", True), ("model", False), ("eval", True),
+        ("eval", True), ("model", True), ("eval", True),
     ]  # fmt: skip
     assert client.get(found[0]["download_url"], headers=member).json() == {"kept": 3}
     assert_error(client.get(found[2]["download_url"], headers=member), 404, "AK-NOT-FOUND")
@@ -105,6 +105,40 @@ def test_artifacts_and_download(client, store, member, job, tmp_path):
     files = f"/api/jobs/{job.id}/files"
     assert client.get(f"{files}/schema_report.json", headers=member).json() == {"kept": 3}
     assert client.get(f"{files}/job.log", headers=member).content == LOG
+
+
+def test_a_folder_artifact_downloads_as_one_tar(client, store, member, job, tmp_path):
+    import io
+    import tarfile
+
+    model = tmp_path / "run" / "model"
+    (model / "sub").mkdir(parents=True)
+    weights = bytes(range(256)) * 5000  # 1.28 MB: more than one chunk, not a block multiple
+    (model / "model.safetensors").write_bytes(weights)
+    (model / "sub" / "config.json").write_text('{"a": 1}')
+    (tmp_path / "secret.txt").write_text("secret")
+    (model / "leak").symlink_to(tmp_path / "secret.txt")  # leads out of the job's folders
+    store.finish(job.id, "completed", exit_code=0)
+    store.add_artifact(job.id, "model", model)
+    (artifact,) = client.get(f"/api/jobs/{job.id}/artifacts", headers=member).json()
+    response = client.get(artifact["download_url"], headers=member)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/x-tar"
+    assert response.headers["content-disposition"].endswith('-model.tar"')
+    with tarfile.open(fileobj=io.BytesIO(response.content)) as tar:
+        assert sorted(tar.getnames()) == ["model/model.safetensors", "model/sub/config.json"]
+        assert tar.extractfile("model/model.safetensors").read() == weights
+        assert tar.extractfile("model/sub/config.json").read() == b'{"a": 1}'
+
+
+def test_a_folder_artifact_outside_the_job_folders_is_404(client, store, member, job, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "x.bin").write_bytes(b"x")
+    store.finish(job.id, "completed", exit_code=0)
+    store.add_artifact(job.id, "model", outside)
+    (artifact,) = client.get(f"/api/jobs/{job.id}/artifacts", headers=member).json()
+    assert_error(client.get(artifact["download_url"], headers=member), 404, "AK-NOT-FOUND")
 
 
 def test_no_path_leads_out_of_the_job_folders(client, member, job, tmp_path):

@@ -65,6 +65,15 @@ def contained(job: JobRecord, path: str | Path) -> Path:
     return found
 
 
+def contained_folder(job: JobRecord, folder: Path) -> bool:
+    """A folder artifact lies inside the job's folders (symlinks resolved)."""
+    try:
+        real = folder.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False
+    return any(real.is_relative_to(base.resolve()) for base in roots(job))
+
+
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     """`Range: bytes=a-b` (one range, b inclusive; `a-` to the end, `-n` the last n) as a
     half-open (start, stop); None when absent or not of that form (RFC 9110: then the whole

@@ -9,13 +9,13 @@ from typing import Annotated
 import anyio
 import orjson
 from fastapi import APIRouter, Header, Request, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from alignkit.errors import AlignkitError, NotFoundError
 from alignkit.jobs.records import JobNotFound
-from alignkit.server import files
+from alignkit.server import archive, files
 from alignkit.server.deps import Key, Store
 from alignkit.server.schemas import ArtifactPublic
 
@@ -96,7 +96,7 @@ def artifacts(job_id: str, store: Store, _: Key, request: Request):
     out = []
     for artifact in store.artifacts(job_id):
         public = ArtifactPublic.model_validate(artifact)
-        if Path(artifact.path).is_file():
+        if Path(artifact.path).exists():  # a folder comes as one tar stream
             public.download_url = str(
                 request.url_for("download", job_id=job_id, artifact_id=artifact.id).path
             )
@@ -106,11 +106,21 @@ def artifacts(job_id: str, store: Store, _: Key, request: Request):
 
 @router.get("/artifacts/{artifact_id}/download", name="download", response_class=FileResponse)
 def download(job_id: str, artifact_id: str, store: Store, _: Key):
-    """An artifact that is a file (a folder's files: /files/{path})."""
+    """An artifact: a file as it is, a folder (a checkpoint, the model) as one tar stream of
+    its files (`tar -x` unpacks it; one file: /files/{path})."""
     job = store.get(job_id)
     for artifact in store.artifacts(job_id):
-        if artifact.id == artifact_id:
-            return FileResponse(files.contained(job, artifact.path))
+        if artifact.id != artifact_id:
+            continue
+        folder = Path(artifact.path)
+        if folder.is_dir() and files.contained_folder(job, folder):
+            name = f"{job.id[:8]}-{folder.name}.tar"
+            return StreamingResponse(
+                archive.tar_stream(folder, files.roots(job)),
+                media_type="application/x-tar",
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
+        return FileResponse(files.contained(job, artifact.path))
     raise NotFoundError(f"job {job_id} has no artifact {artifact_id!r}")
 
 
