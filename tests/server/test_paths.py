@@ -30,11 +30,15 @@ def test_member_paths_outside_the_roots_are_refused(client, member, tmp_path):
         "output": job("data:ingest", input=str(tmp_path / "a.jsonl"), output=str(outside)),
         "dataset_dir": job("train:dpo", dataset_dir="../../..", output_dir=str(tmp_path / "r")),
         "policy_model": job(
-            "train:dpo", policy_model=str(outside), dataset_dir=str(tmp_path),
+            "train:dpo",
+            policy_model=str(outside),
+            dataset_dir=str(tmp_path),
             output_dir=str(tmp_path / "r"),
         ),  # fmt: skip
         "judge": job(
-            "eval:policy", policy=str(tmp_path / "p"), judge=f"rm:{outside}",
+            "eval:policy",
+            policy=str(tmp_path / "p"),
+            judge=f"rm:{outside}",
             dataset_dir=str(tmp_path),
         ),  # fmt: skip
     }
@@ -89,7 +93,8 @@ def test_registering_a_folder_outside_is_refused(client, store, member, admin, t
 def test_llama_stack_checkpoint_dir_and_uri_are_held_too(client, store, member, tmp_path):
     forbidden(
         client.post(
-            "/v1/datasets", headers=member,
+            "/v1/datasets",
+            headers=member,
             json={"source": {"type": "uri", "uri": "file:///etc/passwd"}},
         ),  # fmt: skip
         "source.uri",
