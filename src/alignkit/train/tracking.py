@@ -160,6 +160,7 @@ def start(method: str, settings, run_dir: Path, previous: dict | None, main: boo
     if not tracking.names:
         return tracking
     before = (previous or {}).get("tracking") or {}
+    run_dir = Path(run_dir).absolute()  # the env and run.json say where, wherever it runs from
     config = settings.to_dict()
     try:
         if "tensorboard" in tracking.names:
