@@ -488,3 +488,36 @@ def test_readme_push_fails_offline_in_one_line_and_keeps_the_model(readme_runs):
     card = (run / "model" / "README.md").read_text()
     assert "# tiny-rm" in card and "push_to_hub: my-org/tiny-rm" in card
     assert "| eval_pair_auc |" in card and "| train | 64 |" in card
+
+
+@pytest.mark.slow
+def test_a_resumed_run_continues_its_tracker_runs_and_a_finished_one_pushes_again(tmp_path):
+    import shutil
+
+    from mlflow import MlflowClient
+
+    from alignkit.train import rm
+    from tests.train.helpers import make_dataset
+
+    kw = dict(base_model="tiny-bert", dataset_dir=make_dataset(tmp_path, n=48),
+              output_dir=tmp_path / "run", max_steps=4, save_steps=2, logging_steps=1,
+              eval_steps=100, max_length=64, report_to=["mlflow", "wandb"])  # fmt: skip
+    first = rm.train(RMSettings(**kw)).run["tracking"]
+    run = tmp_path / "run"
+    shutil.rmtree(run / "checkpoint-4")  # as if killed after the checkpoint of step 2
+    shutil.rmtree(run / "model")
+    second = rm.train(RMSettings(**kw, resume=True))
+    assert second.status == "succeeded" and second.run["resumed_from"].endswith("checkpoint-2")
+    again = second.run["tracking"]
+    assert again["mlflow"]["run_id"] == first["mlflow"]["run_id"] and again["mlflow"]["resumed"]
+    assert again["wandb"]["id"] == first["wandb"]["id"]
+    client = MlflowClient(tracking_uri=again["mlflow"]["tracking_uri"])
+    assert client.get_run(again["mlflow"]["run_id"]).info.status == "FINISHED"
+    steps = [m.step for m in client.get_metric_history(again["mlflow"]["run_id"], "loss")]
+    assert sorted(set(steps)) == [1, 2, 3, 4] and steps.count(4) == 2  # 3-4 logged again
+    # the finished run, asked to push: nothing trained again, the push tried and recorded
+    third = rm.train(RMSettings(**kw, resume=True, push_to_hub="my-org/tiny-rm"))
+    assert third.steps == 4 and third.run["hub"]["pushed"] is False
+    record = json.loads((run / "run.json").read_text())
+    assert record["status"] == "succeeded" and record["hub"] == third.run["hub"]
+    assert (run / "model" / "README.md").exists()

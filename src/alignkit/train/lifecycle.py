@@ -67,8 +67,10 @@ def _locked(method, settings, build, extra_callbacks) -> common.TrainResult:
         return plan.finished
     if settings.resumes and plan.checkpoint is None:
         note(f"no complete checkpoint in {settings.output_dir}: starting over")
-    # the tracker runs it recorded, for a resumed run to continue (run.start rewrites the file)
-    previous = read_json(settings.output_dir / RUN_FILE) if plan.checkpoint is not None else None
+    # the tracker runs it recorded, for a resumed run to continue (run.start rewrites the file);
+    # one resumed with other settings (--resume-force) gets new ones: MLflow's params are fixed
+    resumed = plan.checkpoint is not None and not plan.forced
+    previous = read_json(settings.output_dir / RUN_FILE) if resumed else None
     run = RunDir(settings.output_dir, method)
     run.info.update(run_name=tracking.run_name(settings), tags=list(settings.tags))
     run.info["dataset"] = {
