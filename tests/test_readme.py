@@ -20,6 +20,9 @@ def readme_commands() -> list[str]:
         joined = block.replace("\\\n", " ")
         for line in joined.splitlines():
             line = line.split(" #")[0].strip()
+            # `JOB=$(alignkit ...)` in the runnable blocks, and redirections or `&` after it
+            line = re.sub(r"^\w+=\$\((.*)\)$", r"\1", line)
+            line = re.split(r" (?:\d?>|&$)", line)[0].strip()
             if line.startswith("alignkit ") or line.startswith(".venv/bin/alignkit "):
                 commands.append(line.removeprefix(".venv/bin/"))
     return commands

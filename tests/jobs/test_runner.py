@@ -237,3 +237,23 @@ def test_cancel_during_the_reference_precompute_ends_cancelled_at_once(tmp_path,
     # stopped inside the precompute: no step was trained, nothing half-written remains
     assert (result["status"], result["steps"]) == ("stopped", 0), result
     assert not (run / "model").exists()
+
+
+def test_jobs_wait_exit_codes_and_cancel_wait(tmp_path):
+    src = pairs_file(tmp_path)
+    good = cli("jobs", "submit", "data", "ingest", "-i", str(src), "-o", str(tmp_path / "o"))
+    bad = cli("jobs", "submit", "data", "ingest", "-i", str(tmp_path / "none.jsonl"), "-o",
+              str(tmp_path / "o2"))  # fmt: skip
+    queued = cli("jobs", "submit", "data", "ingest", "-i", str(src), "-o", str(tmp_path / "o3"))
+    good, bad, queued = (r.stdout.strip() for r in (good, bad, queued))
+    timed_out = cli("jobs", "wait", good, "--timeout", "0.1")
+    assert timed_out.returncode == 2 and "still scheduled" in timed_out.stderr
+    # a scheduled job is cancelled at once; --wait returns when it has stopped
+    cancelled = cli("jobs", "cancel", queued, "--wait")
+    assert cancelled.returncode == 0 and cancelled.stdout.strip() == f"{queued}: cancelled"
+    drain()
+    assert cli("jobs", "wait", good).stdout.strip() == f"{good}: completed"
+    assert cli("jobs", "wait", good).returncode == 0
+    failed = cli("jobs", "wait", bad, "--json")
+    assert failed.returncode == 1 and json.loads(failed.stdout)["status"] == "failed"
+    assert cli("jobs", "wait", queued).returncode == 1

@@ -192,10 +192,42 @@ def metrics(
 
 
 @app.command()
-def cancel(job_id: ID, json: JSON = False) -> None:
+def wait(
+    job_id: ID,
+    timeout: Annotated[float | None, typer.Option(help="Give up after this many seconds.")] = None,
+    json: JSON = False,
+) -> None:
+    """Wait until the job has ended; print its status. Exit 0 when it completed, 1 when it
+    failed or was cancelled, 2 on --timeout (for scripts: `alignkit jobs wait ID && ...`)."""
+    from alignkit.jobs.api import Job
+
+    store = _store()
+    try:
+        record = Job(store.get(job_id).id, store=store).wait(timeout=timeout)
+    except TimeoutError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    _echo_json(_plain(record)) if json else typer.echo(f"{job_id}: {record.status}")
+    if record.status != "completed":
+        raise typer.Exit(1)
+
+
+@app.command()
+def cancel(
+    job_id: ID,
+    wait_: Annotated[
+        bool, typer.Option("--wait", help="Return once the job has stopped (then resumable).")
+    ] = False,
+    json: JSON = False,
+) -> None:
     """Cancel a job: at once if it is scheduled; a running one gets SIGTERM (a training run
     saves a checkpoint) and SIGKILL after the worker's grace period."""
-    record = _store().request_cancel(job_id)
+    store = _store()
+    record = store.request_cancel(job_id)
+    if wait_ and not record.done:
+        from alignkit.jobs.api import Job
+
+        record = Job(record.id, store=store).wait()
     _echo_json(_plain(record)) if json else typer.echo(f"{job_id}: {record.status}")
 
 
