@@ -38,7 +38,10 @@ def test_upgrade_twice_is_a_no_op(engine):
     assert db.upgrade(engine) == db.head() == db.current(engine)
     tables = sorted(inspect(engine).get_table_names())
     assert tables == sorted(
-        ["jobs", "job_artifacts", "workers", "api_keys", "datasets", db.VERSION_TABLE]
+        [
+            "jobs", "job_artifacts", "workers", "api_keys", "datasets", "job_needs", "pipelines",
+            "pipeline_nodes", db.VERSION_TABLE,
+        ]  # fmt: skip
     )
     assert db.upgrade(engine) == db.head()
     assert sorted(inspect(engine).get_table_names()) == tables

@@ -97,6 +97,9 @@ class Job(Base):
     user: Mapped[str | None] = mapped_column(String(255))
     resume_on_lost: Mapped[bool] = mapped_column(Boolean)
     cancel_requested: Mapped[bool] = mapped_column(Boolean)
+    # a pipeline node's identity: its command, settings and the keys of what it needs, hashed;
+    # a rerun finds the completed job by it and reuses it (jobs/pipeline)
+    node_key: Mapped[str | None] = mapped_column(String(64), index=True)
 
     __table_args__ = (
         CheckConstraint(_one_of("status", STATUSES), name="status"),
@@ -171,6 +174,47 @@ class Dataset(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (CheckConstraint(_one_of("source", DATASET_SOURCES), name="source"),)
+
+
+class JobNeed(Base):
+    """An edge of a pipeline's DAG: `job_id` starts only once `needs_id` has completed."""
+
+    __tablename__ = "job_needs"
+
+    job_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    needs_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Pipeline(Base):
+    """A pipeline file as it was last run: its name (unique: a rerun is the same pipeline),
+    the expanded DAG, and the job each node is (a reused node keeps its first job)."""
+
+    __tablename__ = "pipelines"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    source: Mapped[str | None] = mapped_column(Text)
+    spec: Mapped[dict[str, Any]] = mapped_column(Json)
+    user: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PipelineNode(Base):
+    __tablename__ = "pipeline_nodes"
+
+    pipeline_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("pipelines.id", ondelete="CASCADE"), primary_key=True
+    )
+    node: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # a job removed by `jobs rm` leaves the node without one (the next run submits it again)
+    job_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("jobs.id", ondelete="SET NULL"), index=True
+    )
 
 
 # the claim's WHERE status = 'scheduled' ORDER BY priority DESC, created_at, read in index order

@@ -54,6 +54,10 @@ TRANSITIONS: dict[str, Transition] = {
     "request_cancel": _t("in_progress", "in_progress"),
     # `jobs resume`: run a stopped job again, one more attempt
     "requeue": _t("failed cancelled", "scheduled"),
+    # a pipeline node whose need failed or was cancelled can never start
+    "dependency_failed": _t("scheduled", "failed"),
+    # ... and goes back to the queue when that need is resumed
+    "dependency_requeue": _t("failed", "scheduled"),
     # a dead worker's job: failed ("worker lost"), or back in the queue when it asked for that
     "lost": _t("in_progress", "failed"),
     "lost_requeue": _t("in_progress", "scheduled"),
@@ -141,6 +145,7 @@ class JobRecord:
     exit_code: int | None = None
     error: str | None = None
     traceback_path: str | None = None
+    node_key: str | None = None  # a pipeline node's identity (jobs/pipeline)
 
     @property
     def done(self) -> bool:
@@ -177,3 +182,15 @@ class HeartbeatReply:
 
     cancel_requested: frozenset[str]
     not_owned: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PipelineRecord:
+    id: str
+    name: str
+    spec: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    source: str | None = None
+    user: str | None = None
+    nodes: dict[str, str | None] = field(default_factory=dict)  # node -> job id

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from alignkit.errors import AlignkitError
+from alignkit.jobs import dag
 from alignkit.jobs.db import make_engine, upgrade, writer
 from alignkit.jobs.models import Artifact, Job, Worker
 from alignkit.jobs.records import (
@@ -85,10 +86,14 @@ class JobStore:
         user: str | None = None,
         resume_on_lost: bool = False,
         job_id: str | None = None,
+        needs: Iterable[str] = (),
+        node_key: str | None = None,
     ) -> JobRecord:
         """Queue a job. `job_id` is the caller's own id (Llama Stack clients choose their
         job_uuid): submitting it again with the same kind and settings returns the first job
-        (a retried request never duplicates); with others it is refused."""
+        (a retried request never duplicates); with others it is refused. `needs`: jobs that
+        must complete before this one starts (a pipeline's edges; jobs/dag.py); a need that
+        already failed fails this job at once. `node_key`: a pipeline node's identity."""
         if not isinstance(kind, str) or not kind.strip():
             raise AlignkitError("a job needs a kind (a command name such as train:dpo)")
         if cpus < 0 or gpus < 0:
@@ -119,10 +124,17 @@ class JobStore:
             user=user,
             resume_on_lost=bool(resume_on_lost),
             cancel_requested=False,
+            node_key=node_key,
         )
         try:
             with self._writer.begin() as conn:
                 row = conn.execute(insert(JOBS).values(values).returning(*JOBS.c)).one()
+                dag.add_needs(conn, row.id, needs)
+                failed = dag.has_failed_need(conn, row.id)
+                if failed is not None:
+                    error = f"{dag.PREFIX}{failed[0]}, which {failed[1]}"
+                    change = dict(completed_at=utcnow(), error=error)
+                    row = self._try(conn, row.id, "dependency_failed", change)
         except IntegrityError:
             if job_id is None:
                 raise
@@ -164,6 +176,7 @@ class JobStore:
                 JOBS.c.status.in_(rule.sources),
                 JOBS.c.cpus <= free_cpus,
                 JOBS.c.gpus <= free_gpus,
+                ~dag.unmet_need(),
             )
             .order_by(JOBS.c.priority.desc(), JOBS.c.created_at, JOBS.c.id)
             .limit(1)
@@ -237,13 +250,21 @@ class JobStore:
             raise AlignkitError(
                 f"a job finishes as one of {', '.join(FINISH_ACTIONS)}, not {status}"
             )
+        now = utcnow()
         values = dict(
-            completed_at=utcnow(),
+            completed_at=now,
             exit_code=exit_code,
             error=one_line(error),
             traceback_path=_str(traceback_path),
         )
-        return self._change(job_id, FINISH_ACTIONS[status], values, worker_id=worker_id)
+        action = FINISH_ACTIONS[status]
+        with self._writer.begin() as conn:
+            row = self._try(conn, job_id, action, values, worker_id=worker_id)
+            if row is None:
+                self._refuse(conn, job_id, action)
+            if status != "completed":  # what needs it can never start now
+                dag.fail_dependents(conn, [job_id], now)
+        return _job(row)
 
     def reap_lost(self, heartbeat_timeout_s: float) -> list[str]:
         """Jobs left in_progress by a worker silent for longer than the timeout: requeued when
@@ -264,13 +285,16 @@ class JobStore:
                 .returning(JOBS.c.id)
             ).scalars()
             requeued = list(requeued)
-            failed = conn.execute(
-                update(JOBS)
-                .where(JOBS.c.status.in_(lost.sources), stale)
-                .values(status=lost.target, error=LOST, completed_at=now)
-                .returning(JOBS.c.id)
-            ).scalars()
-            return sorted(requeued + list(failed))
+            failed = list(
+                conn.execute(
+                    update(JOBS)
+                    .where(JOBS.c.status.in_(lost.sources), stale)
+                    .values(status=lost.target, error=LOST, completed_at=now)
+                    .returning(JOBS.c.id)
+                ).scalars()
+            )
+            dag.fail_dependents(conn, failed, now)
+            return sorted(requeued + failed)
 
     # -- what a user does -----------------------------------------------------------------
 
@@ -281,7 +305,9 @@ class JobStore:
         with self._writer.begin() as conn:
             # tried in this order so that a job claimed between the two is still flagged
             row = self._try(conn, job_id, "cancel", dict(cancel_requested=True, completed_at=now))
-            if row is None:
+            if row is not None:
+                dag.fail_dependents(conn, [job_id], now)
+            else:
                 row = self._try(conn, job_id, "request_cancel", dict(cancel_requested=True))
             if row is None:
                 sources = TRANSITIONS["cancel"].sources | TRANSITIONS["request_cancel"].sources
@@ -291,7 +317,30 @@ class JobStore:
     def requeue(self, job_id: str) -> JobRecord:
         """Schedule a failed or cancelled job again (`jobs resume`): one more attempt."""
         values = dict(attempts=JOBS.c.attempts + 1, **_NOT_RUNNING)
-        return self._change(job_id, "requeue", values)
+        with self._writer.begin() as conn:
+            failed = dag.has_failed_need(conn, job_id)
+            if failed is not None:  # it would wait for ever
+                raise dag.NeedNotMet(job_id, *failed)
+            row = self._try(conn, job_id, "requeue", values)
+            if row is None:
+                self._refuse(conn, job_id, "requeue")
+            dag.requeue_dependents(conn, [job_id])  # what it failed, back in the queue with it
+        return _job(row)
+
+    def needs(self, job_id: str) -> list[str]:
+        """The jobs this one waits for (a pipeline's edges)."""
+        with self.engine.connect() as conn:
+            return dag.needs_of(conn, job_id)
+
+    def by_node_key(self, node_key: str) -> list[JobRecord]:
+        """The jobs of one pipeline node identity, newest first (jobs/pipeline reuses them)."""
+        query = (
+            select(JOBS)
+            .where(JOBS.c.node_key == node_key)
+            .order_by(JOBS.c.created_at.desc(), JOBS.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [_job(row) for row in conn.execute(query)]
 
     def delete(self, job_id: str) -> None:
         """Remove a job that is not running, and its artifacts (not their files)."""
