@@ -149,6 +149,10 @@ def fake_run(tmp_path: Path, status: str = "succeeded") -> Path:
         "steps": 40,
         "duration_s": 12.5,
         "run_name": "rm_hh",
+        "tracking": {
+            "wandb": {"project": "p", "id": "abc", "url": None},
+            "mlflow": {"run_id": "r1"},
+        },
         "tags": ["hh"],
         "base_model": "org/base-rm",
         "dataset": {"digest": "d1g3st"},
@@ -175,6 +179,7 @@ def test_model_card_holds_settings_data_and_eval(tmp_path):
     assert meta["tags"] == ["alignkit", "trl", "reward-model", "hh"]
     assert meta["pipeline_tag"] == "text-classification"
     assert "# tiny-rm" in card and "| run name | rm_hh |" in card and "| steps | 40 |" in card
+    assert "| W&B run | p/abc |" in card and "| MLflow run | r1 |" in card
     # eval figures: the final evaluation (no timings) and `alignkit eval rm`'s result
     assert "| eval_pair_auc | 0.9375 |" in card and "eval_runtime" not in card
     assert "| auc | 0.91 |" in card and "| ece | 0.04 |" in card
@@ -329,9 +334,9 @@ def readme_runs(tmp_path_factory):
         "WANDB_CONFIG_DIR": str(root / "wandb-config"),
         "WANDB_CACHE_DIR": str(root / "wandb-cache"),
         "WANDB_DATA_DIR": str(root / "wandb-data"),
+        "WANDB_MODE": "offline",  # as the README's export says; never the network in a test
     }
     for name in (
-        "WANDB_MODE",
         "WANDB_API_KEY",
         "WANDB_DIR",
         "WANDB_PROJECT",

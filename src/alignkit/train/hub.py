@@ -142,6 +142,14 @@ def model_card(run_dir: Path, repo: str) -> str:
         ("processes", record.get("world_size", 1)),
         ("started", record.get("started")),
     ]
+    tracked = record.get("tracking") or {}
+    if "wandb" in tracked:
+        wandb = tracked["wandb"]
+        training.append(
+            ("W&B run", wandb.get("url") or f"{wandb.get('project')}/{wandb.get('id')}")
+        )
+    if "mlflow" in tracked:
+        training.append(("MLflow run", tracked["mlflow"].get("run_id")))
     lines = [
         "---",
         yaml.safe_dump(meta, sort_keys=False).rstrip(),

@@ -133,8 +133,8 @@ def _locked(method, settings, build, extra_callbacks) -> common.TrainResult:
         stop.uninstall()
         if trackers is not None:
             trackers.close(outcome)
-    if settings.push_to_hub and is_main_process():
-        from alignkit.train.hub import push_run
+    if settings.push_to_hub and result.status == "succeeded" and is_main_process():
+        from alignkit.train.hub import push_run  # a stopped run has no final model to push
 
         return push_run(result, settings.push_to_hub)
     return result
