@@ -32,6 +32,11 @@ def test_each_registered_command_resolves_and_is_in_the_cli(name):
     command = _cli_command(cli_path(name))
     options = {p.name for p in command.params}
     assert {f.name for f in dataclasses.fields(cls)} <= options | {"config"}
+    # what a pipeline wires is a real setting of the command
+    names = {f.name for f in dataclasses.fields(cls)}
+    for wired in (entry.model, entry.data, entry.output):
+        assert wired is None or wired in names, (name, wired)
+    assert entry.trains <= (entry.model is not None and entry.output is not None)
 
 
 def test_the_cli_has_no_settings_command_outside_the_registry():
@@ -84,3 +89,11 @@ def test_yaml_exponents_and_json_files_give_floats(tmp_path):
     assert load_settings(DPOSettings, yaml_file, {}).lr == 5e-6
     assert load_settings(DPOSettings, yaml_file, {}).beta == 0.1
     assert load_settings(DPOSettings, json_file, {}).lr == 5e-6
+
+
+def test_a_list_of_paths_from_a_config_or_a_job(tmp_path):
+    from alignkit.jobs.api import resolved
+
+    # a report job's run_dirs: list[Path] (the coercion once took the list for one path)
+    got = resolved("report", {"run_dirs": [str(tmp_path / "a"), "b"], "output": "r.html"})
+    assert got["run_dirs"] == [str(tmp_path / "a"), "b"] and got["output"] == "r.html"

@@ -25,6 +25,11 @@ class Command:
     run: str  # "module:function", called with one settings object
     makes: Makes
     help: str  # the CLI's help paragraph
+    # the settings a pipeline wires (jobs/pipeline): the model the command starts from or
+    # evaluates, the data it reads, and where it writes
+    model: str | None = None
+    data: str | None = None
+    output: str | None = None
 
     @property
     def trains(self) -> bool:
@@ -53,12 +58,14 @@ COMMANDS: dict[str, Command] = {
         """Read an export (Argilla, Label Studio, HH-RLHF, ShareGPT, TRL, any table with --map),
         validate, deduplicate and split it by prompt into train/eval/test files plus
         schema_report.json.""",
+        output="output",
     ),
     "data:stats": Command(
         "alignkit.data.settings:StatsSettings",
         "alignkit.data.stats:read_report",
         "summary",
         "Print an ingest's schema_report.json as tables.",
+        data="directory",
     ),
     "train:rm": Command(
         "alignkit.train.rm:RMSettings",
@@ -66,6 +73,9 @@ COMMANDS: dict[str, Command] = {
         "reward_model",
         """Train a reward model (a one-output sequence classifier) on preference pairs with the
         Bradley-Terry loss; logs eval loss, accuracy and AUC of chosen > rejected.""",
+        model="base_model",
+        data="dataset_dir",
+        output="output_dir",
     ),
     "train:dpo": Command(
         "alignkit.train.dpo:DPOSettings",
@@ -74,6 +84,9 @@ COMMANDS: dict[str, Command] = {
         """Train a policy with DPO or a sibling loss (any TRL loss type), or Factual-DPO
         (--loss-type factual --factual-lambda L). The reference is the initial policy unless
         --ref-model is given; its log-probs are computed once and reused by later runs.""",
+        model="policy_model",
+        data="dataset_dir",
+        output="output_dir",
     ),
     "train:sft": Command(
         "alignkit.train.sft:SFTSettings",
@@ -81,6 +94,9 @@ COMMANDS: dict[str, Command] = {
         "policy",
         """Supervised fine-tuning on demonstrations: the chosen side of preference pairs, or the
         desirable completions of unpaired feedback (loss on completion tokens only).""",
+        model="policy_model",
+        data="dataset_dir",
+        output="output_dir",
     ),
     "train:kto": Command(
         "alignkit.train.kto:KTOSettings",
@@ -88,6 +104,9 @@ COMMANDS: dict[str, Command] = {
         "policy",
         """Train a policy with KTO on unpaired feedback (prompt, completion, desirable or not);
         preference pairs are split into one desirable and one undesirable example each.""",
+        model="policy_model",
+        data="dataset_dir",
+        output="output_dir",
     ),
     "train:orpo": Command(
         "alignkit.train.orpo:ORPOSettings",
@@ -95,6 +114,9 @@ COMMANDS: dict[str, Command] = {
         "policy",
         """Train a policy with ORPO (SFT + odds-ratio preference term, no reference model; TRL's
         experimental trainer).""",
+        model="policy_model",
+        data="dataset_dir",
+        output="output_dir",
     ),
     "eval:rm": Command(
         "alignkit.eval.rm:RMEvalSettings",
@@ -104,6 +126,9 @@ COMMANDS: dict[str, Command] = {
         expected calibration error of σ(r_chosen - r_rejected), mean margin and score
         histograms; writes eval_rm.json (and eval_rm_scores.jsonl, one line per pair) beside
         the model.""",
+        model="model",
+        data="dataset_dir",
+        output="output",
     ),
     "eval:policy": Command(
         "alignkit.eval.policy:PolicyEvalSettings",
@@ -114,6 +139,9 @@ COMMANDS: dict[str, Command] = {
         and seeds; ties count half; 95% Wilson interval). Judges: rm:PATH, rule:NAME (see
         `alignkit eval judges`) or rule:module:function. Writes eval_policy.json and
         generations.jsonl.""",
+        model="policy",
+        data="dataset_dir",
+        output="output",
     ),
     "report": Command(
         "alignkit.report.settings:ReportSettings",
@@ -124,6 +152,7 @@ COMMANDS: dict[str, Command] = {
         their charts, the dataset report and example generations side by side. A dataset
         folder (with schema_report.json) works too. Default output: report.html in the folder,
         or in the current directory for several folders.""",
+        output="output",
     ),
 }
 

@@ -20,6 +20,9 @@ def _coerce(value: Any, annotation: Any, name: str) -> Any:
     args = get_args(annotation)
     if value is None:
         return None
+    if get_origin(annotation) is list:  # before Path: get_args(list[Path]) is (Path,)
+        items = list(value) if isinstance(value, list | tuple) else [value]
+        return [_coerce(v, args[0], name) for v in items] if args else items
     if annotation is Path or Path in args:
         return Path(value)
     if annotation is float or (float in args and not isinstance(value, bool)):

@@ -82,10 +82,10 @@ def store(migrated_engine):
     """A store over the module's database, emptied before each test."""
     from sqlalchemy import delete
 
-    from alignkit.jobs.models import Artifact, Job, Worker
+    from alignkit.jobs.models import Artifact, Job, JobNeed, Pipeline, PipelineNode, Worker
     from alignkit.jobs.store import JobStore
 
     with migrated_engine.begin() as conn:
-        for model in (Artifact, Job, Worker):
+        for model in (PipelineNode, Pipeline, JobNeed, Artifact, Job, Worker):
             conn.execute(delete(model))
     return JobStore(migrated_engine)

@@ -13,6 +13,7 @@ from alignkit.cli import demo as demo_cli
 from alignkit.cli import eval as eval_cli
 from alignkit.cli import jobs as jobs_cli
 from alignkit.cli import models as models_cli
+from alignkit.cli import pipeline as pipeline_cli
 from alignkit.cli import report as report_cli
 from alignkit.cli import serve as serve_cli
 from alignkit.cli import train as train_cli
@@ -30,6 +31,7 @@ app.add_typer(eval_cli.app, name="eval")
 app.add_typer(train_cli.hrm_hf, name="hrm-hf")
 app.add_typer(models_cli.app, name="models")
 app.add_typer(jobs_cli.app, name="jobs")
+app.add_typer(pipeline_cli.app, name="pipeline")
 app.add_typer(db_cli.app, name="db")
 app.command("worker")(jobs_cli.worker)
 app.command("serve")(serve_cli.serve)
