@@ -39,8 +39,15 @@ def test_upgrade_twice_is_a_no_op(engine):
     tables = sorted(inspect(engine).get_table_names())
     assert tables == sorted(
         [
-            "jobs", "job_artifacts", "workers", "api_keys", "datasets", "job_needs", "pipelines",
-            "pipeline_nodes", db.VERSION_TABLE,
+            "jobs",
+            "job_artifacts",
+            "workers",
+            "api_keys",
+            "datasets",
+            "job_needs",
+            "pipelines",
+            "pipeline_nodes",
+            db.VERSION_TABLE,
         ]  # fmt: skip
     )
     assert db.upgrade(engine) == db.head()

@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 import alignkit
 from alignkit.jobs.store import JobStore
 from alignkit.server import errors, paths
-from alignkit.server.routers import datasets, job_files, jobs, keys, llama_stack
+from alignkit.server.routers import datasets, job_files, jobs, keys, llama_stack, pipelines
 from alignkit.server.schemas import ErrorPublic
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -20,6 +20,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     job_files.router,
     datasets.router,
     keys.router,
+    pipelines.router,
     llama_stack.router,  # Llama Stack's post-training API (v1)
 )
 # every route documents the one error body

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -97,9 +98,18 @@ def _output_there(kind: str, settings: dict[str, Any]) -> bool:
     return value is None or Path(value).exists()
 
 
-def plan(spec: Spec, store: JobStore) -> tuple[list[Step], dict[str, dict[str, Any]]]:
-    """What a run would do for each node, changing nothing (`--dry-run`)."""
+Check = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+def plan(
+    spec: Spec, store: JobStore, check: Check | None = None
+) -> tuple[list[Step], dict[str, dict[str, Any]]]:
+    """What a run would do for each node, changing nothing (`--dry-run`). `check(kind,
+    settings)` may refuse or rewrite a node's settings (the server holds a member's paths to
+    its folders)."""
     settings = settings_of(spec)
+    if check is not None:
+        settings = {name: check(spec.nodes[name].kind, s) for name, s in settings.items()}
     steps = []
     for name, key in keys(spec, settings).items():
         kind = spec.nodes[name].kind
@@ -118,10 +128,15 @@ def plan(spec: Spec, store: JobStore) -> tuple[list[Step], dict[str, dict[str, A
 
 
 def run(
-    spec: Spec, store: JobStore, *, user: str | None = None, priority: int = 0
+    spec: Spec,
+    store: JobStore,
+    *,
+    user: str | None = None,
+    priority: int = 0,
+    check: Check | None = None,
 ) -> tuple[PipelineRecord, list[Step]]:
     """Submit what the plan says (needs first) and record the pipeline."""
-    steps, settings = plan(spec, store)
+    steps, settings = plan(spec, store, check)
     jobs: dict[str, str] = {}
     done: list[Step] = []
     for step in steps:
