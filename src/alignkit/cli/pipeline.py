@@ -37,6 +37,13 @@ def run(
         bool,
         typer.Option("--dry-run", help="Print the DAG and what would be reused; submit nothing."),
     ] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="An export to ingest, or a dataset folder, instead of the file's data."),
+    ] = None,
+    output_root: Annotated[
+        Path | None, typer.Option(help="Where the nodes write, instead of the file's output_root.")
+    ] = None,
     priority: Annotated[int, typer.Option(help="Priority of its jobs.")] = 0,
     json: JSON = False,
 ) -> None:
@@ -44,7 +51,7 @@ def run(
     command, settings and inputs equal a completed job's, and queue the rest with their needs."""
     from alignkit.jobs.pipeline import plan, spec
 
-    pipeline = spec.load(file)
+    pipeline = spec.load(file, data=data, output_root=output_root)
     store = _store()
     if dry_run:
         steps, _ = plan.plan(pipeline, store)

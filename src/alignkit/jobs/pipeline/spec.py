@@ -73,8 +73,10 @@ def _bad(where: str, message: str) -> AlignkitError:
     return AlignkitError(f"pipeline {where}: {message}")
 
 
-def load(path: Path) -> Spec:
-    """Read and expand a pipeline file (YAML or JSON)."""
+def load(path: Path, data: Path | None = None, output_root: Path | None = None) -> Spec:
+    """Read and expand a pipeline file (YAML or JSON). `data` replaces the file's data (an
+    export to ingest, or a dataset folder) and `output_root` its output root: a preset runs on
+    a user's data as it is (relative to the working directory, as command-line paths are)."""
     import yaml
 
     path = Path(path)
@@ -85,6 +87,15 @@ def load(path: Path) -> Spec:
     except yaml.YAMLError as exc:
         one = " ".join(str(exc).split())
         raise AlignkitError(f"pipeline file {path} is not YAML: {one}") from None
+    if isinstance(raw, dict) and data is not None:
+        data = Path(data).absolute()
+        if data.is_dir():
+            raw["data"] = {"dataset_dir": str(data)}
+        else:
+            ingest = dict((raw.get("data") or {}).get("ingest") or {})
+            raw["data"] = {"ingest": {**ingest, "input": str(data)}}
+    if isinstance(raw, dict) and output_root is not None:
+        raw["output_root"] = str(Path(output_root).absolute())
     return expand(raw, source=path)
 
 
@@ -283,8 +294,12 @@ def _node(
         **{need: (nodes[0].output if len(nodes) == 1 else None) for need, nodes in picked.items()},
     }
     template = body.get("name")
+    own_axes = set(body.get("sweep") or {})
+    followed = [n for nodes in picked.values() for n in nodes if n.coords == point]
     if template:
         name = _format(str(template), names, f"stage {stage} name")
+    elif len(followed) == 1 and not own_axes and point:
+        name = f"{stage}_{followed[0].name}"  # the eval of smol_delta0.5: eval_smol_delta0.5
     else:
         name = "_".join(
             [stage, *([str(point["model"])] if "model" in point else [])]
