@@ -41,7 +41,7 @@ ALLOWED_ERRORS = (
     "holds no readable records",
     "cannot detect the input format",
     "is not valid JSON",
-    "was kept",  # every row dropped: the output folder is left as it was
+    "was kept",  # every row dropped: outputs written, exit 1 (NothingKept)
 )
 # valid rows put first: while these bugs exist, every generated input starts with them
 ANCHORED = bool({"no_kept_rows_crash", "null_first_line_segfault"} & KNOWN_BUGS)
@@ -293,7 +293,7 @@ def _check(report: dict, out: Path, n_rows: int | None = None) -> None:
     rows = report["input"]["rows"]
     if n_rows is not None:
         assert rows == n_rows
-    assert report["records"] == rows + report["expanded"]
+    assert report["records"] == rows + report["expanded"] - report["merged"]
     assert report["kept"] + report["dropped_total"] == report["records"]
     assert sum(report["dropped"].values()) == report["dropped_total"]
     assert sum(report["splits"].values()) == report["kept"]
@@ -492,10 +492,14 @@ def test_other_shapes_account_for_every_row(workdir, shape, data, as_array):
 def test_nothing_kept_is_not_a_crash(tmp_path):
     rows = [{"prompt": "What is the question here?", "chosen": None, "rejected": "no"}] * 2
     (path := tmp_path / "in.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
-    # nothing kept is a one-line error (issue 8: it must not replace a good folder), no crash
-    with pytest.raises(AlignkitError, match=r"no record of in.jsonl was kept \(missing_chosen 2"):
+    # nothing kept is a one-line error with exit 1, no crash; the outputs are written so that
+    # dropped.jsonl says why (issue 13)
+    with pytest.raises(
+        AlignkitError, match=r"no record of in.jsonl was kept \(missing_chosen 2"
+    ) as e:
         ingest(input=path, output=tmp_path / "out")
-    assert not (tmp_path / "out").exists()
+    assert e.value.exit_code == 1
+    assert len((tmp_path / "out" / "dropped.jsonl").read_text().splitlines()) == 2
 
 
 @pytest.mark.parametrize("fmt", ["auto", "trl"])

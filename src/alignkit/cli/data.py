@@ -27,11 +27,24 @@ def _ingest(settings) -> None:
     print_report(report, title=f"ingested {settings.input.name}")
 
 
+def _argilla_export(settings) -> None:
+    # the Argilla + TRL guide writes `--format trl` for the schema it wants out (TRL's
+    # prompt/chosen/rejected, which every ingest writes); the input format stays detected
+    if settings.format == "trl":
+        settings.format = "auto"
+    _ingest(settings)
+
+
 _INGEST = COMMANDS["data:ingest"]
 add_settings_command(app, "ingest", _INGEST.settings_class(), _ingest, _INGEST.help)
 # the seed spec's name for the same command
 add_settings_command(
-    app, "argilla-export", _INGEST.settings_class(), _ingest, "Alias of `alignkit data ingest`."
+    app,
+    "argilla-export",
+    _INGEST.settings_class(),
+    _argilla_export,
+    """Alias of `alignkit data ingest`, where `--format trl` names the output schema (TRL's
+    prompt/chosen/rejected, what every ingest writes) and the input format is detected.""",
 )
 
 

@@ -20,6 +20,8 @@ def print_report(report: dict, title: str, console: Console | None = None) -> No
     counts.add_row("input rows", f"{source['rows']:,}")
     if report.get("expanded"):
         counts.add_row("extra pairs from rankings", f"{report['expanded']:,}")
+    if report.get("merged"):
+        counts.add_row("rows joined into their task", f"{report['merged']:,}")
     counts.add_row("kept", f"{report['kept']:,}")
     counts.add_row("dropped", f"{report['dropped_total']:,}")
     for split, n in report["splits"].items():

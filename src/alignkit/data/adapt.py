@@ -21,6 +21,8 @@ class Adapted:
     canonical: canonical.Canonical
     drops: list[tuple[int, Drop]] = field(default_factory=list)
     expanded: int = 0  # records beyond one per row (rankings give several pairs)
+    merged: int = 0  # rows joined into an earlier row's record (formats/base.py Grouped)
+    notes: list[str] = field(default_factory=list)
     agreement: dict | None = None
     path: str = "rows"  # "frame" when the vectorised adapter ran
 
@@ -36,7 +38,11 @@ def adapt_source(
     drops = list(source.unreadable)
     votes: list[list[Vote]] = []
     expanded = 0
-    for row, values in source.iter_rows():
+    rows = source.iter_rows()
+    grouped = fmt.group(rows, ctx) if fmt.group is not None else None
+    if grouped is not None:
+        rows = grouped.rows
+    for row, values in rows:
         try:
             items = fmt.adapt(values, ctx)
         except Exception as exc:  # noqa: BLE001 - see module docstring
@@ -65,4 +71,6 @@ def adapt_source(
         drops=drops,
         expanded=expanded,
         agreement=agreement_stats(votes) if any(votes) else None,
+        merged=grouped.merged if grouped else 0,
+        notes=grouped.notes if grouped else [],
     )

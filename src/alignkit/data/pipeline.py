@@ -2,11 +2,14 @@
 
 The CLI, the Python API and the server all call `ingest`. Every input row is accounted for:
 it is kept, or dropped with exactly one reason (dropped.jsonl lists them), and
-`kept + dropped == input rows + expanded` where `expanded` counts the extra pairs that a
-ranking row yields beyond its first.
+`kept + dropped == input rows + expanded - merged` where `expanded` counts the extra pairs that
+a ranking row yields beyond its first, and `merged` the rows joined into an earlier row's
+record (a Label Studio JSON-MIN or CSV export has one row per annotation of a task).
 
 The output folder is locked for the whole ingest (a second ingest into it exits 1) and replaced
 as a whole at the end (data/stage.py): a failed or killed ingest leaves the old result intact.
+An ingest that keeps no record exits 1 (NothingKept) after writing its outputs, so that
+dropped.jsonl says why; over a folder whose earlier ingest kept records it writes nothing.
 Each written file's rows and digest go into the report, which training checks.
 """
 
@@ -16,6 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import orjson
 import polars as pl
 
 from alignkit.data import integrity
@@ -92,16 +96,39 @@ def _check_output(output: Path) -> None:
         )
 
 
-def _refuse_empty(s: IngestSettings, adapted: Adapted, frame: pl.DataFrame) -> None:
-    """A wrong --format or a --map typo drops every row: that must not replace good data with
-    empty splits and exit 0. The error names the commonest reasons and the first detail."""
+class NothingKept(AlignkitError):
+    """Every record was dropped (a wrong --format, a --map typo, an export with no votes); the
+    exit is 1. The outputs are written all the same, so that dropped.jsonl says why, unless
+    the folder holds an earlier ingest that kept records: that one is left as it was."""
+
+    exit_code = 1
+
+
+def _kept_before(output: Path) -> int:
+    """How many records the ingest already in `output` kept (0 when there is none)."""
+    try:
+        kept = orjson.loads((output / REPORT_NAME).read_bytes()).get("kept")
+    except (OSError, ValueError, AttributeError):
+        return 0
+    return kept if isinstance(kept, int) else 0
+
+
+def _nothing_kept(s: IngestSettings, adapted: Adapted, frame: pl.DataFrame, before: int) -> str:
+    """The one line for an ingest that kept nothing: the commonest reasons, the first detail,
+    and where to look."""
     every = [d.reason for _, d in adapted.drops] + frame["_reason"].to_list()
     top = ", ".join(f"{r} {n}" for r, n in list(rep.reason_counts(every).items())[:3])
     first = adapted.drops[0][1].detail if adapted.drops else None
-    raise AlignkitError(
+    if before:
+        where = (
+            f"{s.output} holds an earlier ingest ({before} kept) and was left as it was; "
+            "ingest into a new folder to get dropped.jsonl"
+        )
+    else:
+        where = f"see {s.output / 'dropped.jsonl'}" if s.write_dropped else f"see {s.output}"
+    return (
         f"no record of {s.input.name} was kept ({top or 'no rows'}"
-        f"{f'; first: {first}' if first else ''}); check --format and --map; "
-        f"{s.output} was left as it was"
+        f"{f'; first: {first}' if first else ''}); check --format and --map; {where}"
     )
 
 
@@ -121,11 +148,20 @@ def ingest(settings: IngestSettings | None = None, /, **kwargs) -> dict:
     s = settings or IngestSettings(**kwargs)
     with folder_lock(s.output, "data ingest"):
         _check_output(s.output)
+        before = _kept_before(s.output)
         with staged_folder(s.output) as stage:
-            return _ingest_into(s, stage)
+            report, nothing_kept = _ingest_into(s, stage, before)
+            if nothing_kept and before:  # raised inside: the stage is discarded (issue 8)
+                raise NothingKept(nothing_kept)
+    if nothing_kept:
+        raise NothingKept(nothing_kept)
+    return report
 
 
-def _ingest_into(s: IngestSettings, stage: Path) -> dict:
+def _ingest_into(s: IngestSettings, stage: Path, before: int = 0) -> tuple[dict, str | None]:
+    """Write the splits, dropped.jsonl and the report into `stage`; returns the report and,
+    when nothing was kept, the error line that the ingest ends with (`before`: what the
+    folder's earlier ingest kept)."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -158,8 +194,7 @@ def _ingest_into(s: IngestSettings, stage: Path) -> dict:
     )
     lap("validate")
     kept = frame.filter(pl.col("_reason").is_null())
-    if kept.height == 0:
-        _refuse_empty(s, adapted, frame)
+    nothing_kept = _nothing_kept(s, adapted, frame, before) if kept.height == 0 else None
     split_names, prompts = assign(kept["prompt"], s.ratios, s.shuffle_seed)
     kept = kept.with_columns(split_names.alias("_split"))
     lap("split")
@@ -188,14 +223,14 @@ def _ingest_into(s: IngestSettings, stage: Path) -> dict:
     lap("write")
 
     reasons_all = [d.reason for _, d in adapted.drops] + dropped["_reason"].to_list()
-    candidates = source.n_rows + adapted.expanded
+    candidates = source.n_rows + adapted.expanded - adapted.merged
     if kept.height + len(reasons_all) != candidates:  # every row kept or dropped, once
         raise AlignkitError(
             f"internal accounting error: {candidates} records but {kept.height} kept + "
             f"{len(reasons_all)} dropped; please report it"
         )
     rows = rep.split_counts(kept)
-    warnings = [*source.notes, *_option_notes(s, fmt.name)]
+    warnings = [*source.notes, *adapted.notes, *_option_notes(s, fmt.name)]
     share = kept.height / candidates if candidates else 0.0
     if share < VALID_SHARE_WARNING:
         warnings.append(f"only {share:.1%} of records are valid (kept); see dropped.jsonl")
@@ -217,6 +252,7 @@ def _ingest_into(s: IngestSettings, stage: Path) -> dict:
         },
         "records": candidates,
         "expanded": adapted.expanded,
+        "merged": adapted.merged,
         "kept": kept.height,
         "dropped_total": len(reasons_all),
         "dropped": rep.reason_counts(reasons_all),
@@ -238,4 +274,4 @@ def _ingest_into(s: IngestSettings, stage: Path) -> dict:
     lap("report")
     report["timings_s"]["total"] = round(sum(timings.values()), 3)
     write_json(report, stage / REPORT_NAME)
-    return report
+    return report, nothing_kept

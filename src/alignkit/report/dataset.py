@@ -22,6 +22,7 @@ def dataset_section(report: dict[str, Any]) -> Safe:
         ("conversational", source.get("conversational")),
         ("input rows", source.get("rows")),
         ("extra pairs from rankings", report.get("expanded") or None),
+        ("rows joined into their task", report.get("merged") or None),
         ("kept", report.get("kept")),
         ("dropped", report.get("dropped_total")),
         ("valid share", _pct(report.get("valid_share"))),

@@ -67,6 +67,22 @@ def optional_flag(value: Any) -> int | None:
     return None
 
 
+# Factuality flags (1 = the response has a factual error) under alignkit's names and under
+# AIXpert's (Factual-DPO's data files: `h_w` for the preferred answer, `h_l` for the other).
+FLAG_NAMES = {"h_chosen": ("h_chosen", "h_w"), "h_rejected": ("h_rejected", "h_l")}
+FLAG_COLUMNS = frozenset(name for names in FLAG_NAMES.values() for name in names)
+
+
+def factuality_flags(row: dict[str, Any]) -> dict[str, int | None]:
+    """{"h_chosen": ..., "h_rejected": ...} from whichever of the names a row carries (the
+    first readable one); None where it carries none."""
+    out: dict[str, int | None] = {}
+    for target, names in FLAG_NAMES.items():
+        flags = (optional_flag(row.get(name)) for name in names)
+        out[target] = next((f for f in flags if f is not None), None)
+    return out
+
+
 def optional_bool(value: Any) -> bool | None:
     """A boolean label from bools, 0/1 numbers or "true"/"false"/"1"/"0"; None otherwise."""
     flag = optional_flag(value)

@@ -4,12 +4,14 @@ A format is a plain value in the `FORMATS` dict (formats/__init__.py). The pipel
 `detect` on a sample of rows to pick the format, then `adapt` on every row. Formats whose rows
 are flat strings may also give `adapt_frame`, a vectorised adapter over a whole polars frame
 that the pipeline prefers when the file was read as a frame (this is what makes a million-row
-ingest take seconds); it returns None to fall back to the per-row path.
+ingest take seconds); it returns None to fall back to the per-row path. A format whose export
+spreads one record over several rows (Label Studio's JSON-MIN and CSV: one row per annotation)
+gives `group`, which joins those rows before `adapt` sees them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +41,18 @@ class AdaptContext:
 
 
 Adapted = list[Item] | Drop
+Rows = Iterable[tuple[int, dict[str, Any]]]
+
+
+@dataclass
+class Grouped:
+    """Rows joined by a format's `group`: each joined row keeps the index of its first input
+    row, `merged` counts the input rows joined into an earlier one (the report's `merged`:
+    kept + dropped == input rows + expanded - merged), `notes` become report warnings."""
+
+    rows: list[tuple[int, dict[str, Any]]]
+    merged: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -54,3 +68,5 @@ class Format:
     adapt_frame: Callable[[pl.DataFrame, AdaptContext], pl.DataFrame | None] | None = None
     # lower runs first in auto-detection (specific formats before generic ones)
     priority: int = 50
+    # optional: join the rows that make one record (see Grouped), before `adapt`
+    group: Callable[[Rows, AdaptContext], Grouped] | None = None

@@ -3,7 +3,8 @@
 Both texts are whole dialogues that share everything but the final Assistant turn. The prompt is
 the shared dialogue up to and including the last "\\n\\nAssistant:" before the texts differ, kept
 in the HH text form (or, with `as_messages`, as user/assistant messages); the responses are the
-two final turns, stripped.
+two final turns, stripped. Factuality flags beside the dialogues (`h_chosen` / `h_rejected`, or
+AIXpert's `h_w` / `h_l`) become the pair's flags, for Factual-DPO.
 
 Only "\\n\\nHuman:" / "\\n\\nAssistant:" count as turn boundaries, so a bare "Human:" inside a
 turn (the model role-playing the user: 48 rows of harmless-base test, 43 of them kept) stays
@@ -26,6 +27,7 @@ import os
 import re
 from typing import Any
 
+from alignkit.data.formats._util import FLAG_COLUMNS, factuality_flags
 from alignkit.data.formats.base import AdaptContext, Adapted, Format
 from alignkit.data.schema import Drop, PreferencePair
 
@@ -33,7 +35,7 @@ HUMAN = "\n\nHuman:"
 ASSISTANT = "\n\nAssistant:"
 _TURN = re.compile(r"\n\n(Human|Assistant):")
 _ROLES = {"Human": "user", "Assistant": "assistant"}
-_KNOWN = {"chosen", "rejected", "id"}
+_KNOWN = {"chosen", "rejected", "id", *FLAG_COLUMNS}
 
 
 def _starts_hh(value: Any) -> bool:
@@ -130,6 +132,8 @@ def adapt(row: dict[str, Any], ctx: AdaptContext) -> Adapted:
             rejected=rejected_out,
             id=None if row.get("id") is None else str(row["id"]),
             source=ctx.source,
+            # factuality flags beside the dialogues (h_chosen/h_rejected, or AIXpert's h_w/h_l)
+            **factuality_flags(row),
             metadata=meta or None,
         )
     ]

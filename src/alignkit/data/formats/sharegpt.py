@@ -20,7 +20,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from alignkit.data.formats._util import extra_metadata, mostly, optional_bool, optional_id
+from alignkit.data.formats._util import (
+    FLAG_COLUMNS,
+    extra_metadata,
+    factuality_flags,
+    mostly,
+    optional_bool,
+    optional_id,
+)
 from alignkit.data.formats.base import AdaptContext, Adapted, Format
 from alignkit.data.schema import Drop, Feedback, PreferencePair
 
@@ -31,7 +38,7 @@ _ROLES["system"] = "system"
 _TOOL_ROLES = {"function_call", "observation", "tool", "function", "tool_call"}
 _CONV_KEYS = ("conversations", "messages")
 _LABEL_KEYS = ("label", "kto_tag")
-_PAIR_KNOWN = {"conversations", "messages", "chosen", "rejected", "system", "id"}
+_PAIR_KNOWN = {"conversations", "messages", "chosen", "rejected", "system", "id", *FLAG_COLUMNS}
 _KTO_KNOWN = {"conversations", "messages", "label", "kto_tag", "system", "id"}
 
 
@@ -135,6 +142,7 @@ def adapt_preference(row: dict[str, Any], ctx: AdaptContext) -> Adapted:
             rejected=rejected,
             id=optional_id(row),
             source=ctx.source,
+            **factuality_flags(row),
             metadata=extra_metadata(row, _PAIR_KNOWN),
         )
     ]

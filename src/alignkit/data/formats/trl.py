@@ -3,6 +3,7 @@ with or without an explicit prompt) and unpaired (`prompt, completion, label`).
 
 https://huggingface.co/docs/trl/dataset_formats. Extra columns known to alignkit (id, source,
 h_chosen, h_rejected, margin, metadata, annotators, votes) are kept; others go to metadata.
+AIXpert's factuality flags `h_w` / `h_l` (Factual-DPO data) are read as h_chosen / h_rejected.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from alignkit.data.formats._util import (
+    FLAG_COLUMNS,
+    FLAG_NAMES,
     extra_metadata,
+    factuality_flags,
     is_messages,
     optional_bool,
-    optional_flag,
     optional_float,
     optional_id,
     require_text,
@@ -21,7 +24,7 @@ from alignkit.data.formats._util import (
 from alignkit.data.formats.base import AdaptContext, Adapted, Format
 from alignkit.data.schema import Drop, Feedback, PreferencePair
 
-_PAIR_KNOWN = {"prompt", "chosen", "rejected", "id", "source", "h_chosen", "h_rejected"}
+_PAIR_KNOWN = {"prompt", "chosen", "rejected", "id", "source", *FLAG_COLUMNS}
 _PAIR_KNOWN |= {"margin", "score", "metadata", "annotators", "votes"}
 _UNPAIRED_KNOWN = {"prompt", "completion", "label", "id", "source", "metadata", "annotators"}
 
@@ -71,8 +74,7 @@ def adapt_preference(row: dict[str, Any], ctx: AdaptContext) -> Adapted:
             source=row.get("source") if isinstance(row.get("source"), str) else ctx.source,
             annotators=[str(a) for a in annotators] if isinstance(annotators, list) else None,
             votes=[str(v) for v in votes] if isinstance(votes, list) else None,
-            h_chosen=optional_flag(row.get("h_chosen")),
-            h_rejected=optional_flag(row.get("h_rejected")),
+            **factuality_flags(row),
             margin=optional_float(row.get("margin", row.get("score"))),
             metadata=extra_metadata(row, _PAIR_KNOWN),
         )
@@ -87,7 +89,7 @@ def adapt_preference_frame(df, ctx: AdaptContext):
     texts = ("prompt", "chosen", "rejected")
     if not all(c in df.columns and df.schema[c] in (pl.String, pl.Null) for c in texts):
         return None
-    flags = {"h_chosen", "h_rejected", "margin", "score"}
+    flags = {*FLAG_COLUMNS, "margin", "score"}
     extra = [c for c in df.columns if c not in texts and c not in flags and c != "id"]
     if extra:  # other columns go to metadata, which the per-row path builds
         return None
@@ -100,11 +102,15 @@ def adapt_preference_frame(df, ctx: AdaptContext):
     if "id" in df.columns:
         cols.append(pl.col("id").cast(pl.String))
     cols.append(pl.lit(ctx.source).alias("source"))
-    for flag in ("h_chosen", "h_rejected"):
-        if flag in numeric:
-            # not is_in([0, 1]): polars 2.1 refuses an int list against a float column
-            ok = (pl.col(flag) == 0) | (pl.col(flag) == 1)
-            cols.append(pl.when(ok).then(pl.col(flag).cast(pl.Int8)).alias(flag))
+    for target, names in FLAG_NAMES.items():
+        # not is_in([0, 1]): polars 2.1 refuses an int list against a float column
+        readable = [
+            pl.when((pl.col(n) == 0) | (pl.col(n) == 1)).then(pl.col(n).cast(pl.Int8))
+            for n in names
+            if n in numeric
+        ]
+        if readable:  # the first readable name, as factuality_flags does per row
+            cols.append(pl.coalesce(readable).alias(target))
     margin = "margin" if "margin" in numeric else "score" if "score" in numeric else None
     if margin:
         cols.append(pl.col(margin).cast(pl.Float64).fill_nan(None).alias("margin"))
