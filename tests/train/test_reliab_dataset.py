@@ -10,8 +10,8 @@ import shutil
 
 import pytest
 
+from alignkit.data.load import row_problem, verify_dataset
 from alignkit.errors import AlignkitError
-from alignkit.train.data import row_problem, verify_dataset
 from tests.train.helpers import make_dataset, preference_rows
 
 

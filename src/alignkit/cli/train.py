@@ -20,7 +20,7 @@ hrm_hf = typer.Typer(
 
 
 def _print_result(result) -> None:
-    from alignkit.train.rundir import is_main_process
+    from alignkit.launch import is_main_process
 
     if not is_main_process():  # under `accelerate launch`, one table, not one per process
         return

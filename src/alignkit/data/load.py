@@ -14,8 +14,9 @@ from typing import Any
 
 from alignkit.data.integrity import REPORT_NAME, SPLIT_FILES, DatasetCheck, check_dataset
 from alignkit.errors import AlignkitError
+from alignkit.launch import is_main_process
 
-log = logging.getLogger("alignkit.train")
+log = logging.getLogger("alignkit.data")
 TEXT_COLUMNS = ("prompt", "chosen", "rejected", "completion")
 # folders already checked in this process, by the size and mtime of every file that matters:
 # execute() checks before the run starts, then each load_split would hash the files again
@@ -67,8 +68,6 @@ def note(message: str) -> None:
     """One line for the user on stderr (info, not warning, for the log: logging's last-resort
     handler would print a warning a second time when no handler is set up yet)."""
     log.info(message)
-    from alignkit.train.rundir import is_main_process
-
     if is_main_process():
         print(message, file=sys.stderr)
 

@@ -189,13 +189,12 @@ class RewardModelJudge:
 
     def judge(self, prompts: list[Any], a: list[str], b: list[str]) -> list[Judgement]:
         from alignkit.eval.models import autocast, load_reward, run_config, tokenization
-        from alignkit.train.rm import ENCODERS
-        from alignkit.train.scoring import score_ids
-        from alignkit.train.tokenize import sequence_ids, truncate
+        from alignkit.models.scoring import score_ids
+        from alignkit.models.tokenize import is_encoder, sequence_ids, truncate
 
         model, tokenizer = load_reward(self.path, self.trust_remote_code)
         tok = tokenization(None, None, run_config(self.path))
-        encoder = getattr(model.config, "model_type", "") in ENCODERS
+        encoder = is_encoder(model)
         sequences = []
         for prompt, response in [*zip(prompts, a), *zip(prompts, b)]:
             reply = {"role": "assistant", "content": response}

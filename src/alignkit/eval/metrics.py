@@ -1,7 +1,7 @@
 """The evaluation math as pure functions over numbers: calibration of a reward model's pairwise
 probabilities, score histograms, and the win-rate of a policy with its confidence interval.
 
-AUC and pairwise accuracy live in `alignkit.train.scoring` (training logs them too)."""
+AUC and pairwise accuracy live in `alignkit.models.scoring` (training logs them too)."""
 
 from __future__ import annotations
 

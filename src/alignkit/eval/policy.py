@@ -234,11 +234,11 @@ def _win_rate(judge, prompts: list[Any], answers: list[list[str]]):
 def evaluate(settings: PolicyEvalSettings) -> PolicyEvalResult:
     """Implicit-reward metrics on the split's pairs and a judged win-rate on its prompts;
     returns the metrics and writes eval_policy.json and generations.jsonl."""
+    from alignkit.data.load import load_split
     from alignkit.data.write import write_json
     from alignkit.eval.io import write_rows
     from alignkit.eval.judges import make_judge
     from alignkit.eval.models import load_policy, output_folder, run_config, tokenization
-    from alignkit.train.data import load_split
 
     judge = None
     if settings.num_prompts > 0:  # a bad --judge fails here, before any model loads

@@ -5,7 +5,7 @@
 Reports AUC, accuracy (a tie counts as wrong), the expected calibration error of
 σ(r_chosen - r_rejected) (`metrics.pairwise_ece`: each pair counted in both orders), the mean
 margin, score statistics and histograms of chosen, rejected and margin scores. Pairs are
-tokenized exactly as in training (`train.tokenize`), with the run's max_length and truncation
+tokenized exactly as in training (`models.tokenize`), with the run's max_length and truncation
 unless flags override them. Writes `eval_rm.json` and `eval_rm_scores.jsonl` (one line per
 pair) beside the model: into the run folder for a run, into the folder for a model folder.
 """
@@ -77,20 +77,19 @@ def evaluate(settings: RMEvalSettings) -> RMEvalResult:
     eval_rm.json and eval_rm_scores.jsonl."""
     import numpy as np
 
+    from alignkit.data.load import load_split
     from alignkit.data.write import write_json
     from alignkit.eval import metrics as m
     from alignkit.eval.io import write_rows
     from alignkit.eval.models import autocast, load_reward, output_folder, run_config, tokenization
-    from alignkit.train.data import load_split
-    from alignkit.train.rm import ENCODERS
-    from alignkit.train.scoring import pair_metrics, score_ids
-    from alignkit.train.tokenize import tokenize_pairs
+    from alignkit.models.scoring import pair_metrics, score_ids
+    from alignkit.models.tokenize import is_encoder, tokenize_pairs
 
     out_dir = output_folder(settings.model, settings.output)  # fails before any loading
     pairs = load_split(settings.dataset_dir, settings.split, ("prompt", "chosen", "rejected"))
     tok = tokenization(settings.max_length, settings.truncation, run_config(settings.model))
     model, tokenizer = load_reward(settings.model, settings.trust_remote_code)
-    encoder = getattr(model.config, "model_type", "") in ENCODERS
+    encoder = is_encoder(model)
     slim = pairs.select_columns(["prompt", "chosen", "rejected"])
     encoded, truncated = tokenize_pairs(
         slim, tokenizer, tok["max_length"], tok["truncation"], encoder

@@ -15,17 +15,12 @@ from alignkit.models.integrity import first_line, one_line_errors, read_config
 from alignkit.models.precision import check_device_support, load_dtype, training_precision
 from alignkit.models.resolve import resolve
 from alignkit.models.settings import LoadSettings
+from alignkit.models.tokenize import ENCODER_TYPES
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 log = logging.getLogger(__name__)
-
-# Encoder-only types that transformers would still build as a (decoder-less) "causal LM".
-ENCODER_TYPES = frozenset(
-    {"albert", "bert", "camembert", "deberta", "deberta-v2", "distilbert", "electra"}
-    | {"modernbert", "mpnet", "roberta", "xlm-roberta"}
-)
 
 # Files a tokenizer is read from; a folder with none of them has no tokenizer at all.
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "vocab.*", "*.model", "merges.txt")

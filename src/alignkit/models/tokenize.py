@@ -11,6 +11,19 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+# Encoder-only model types: a reward model on one reads prompt and response as a text pair
+# through its [CLS]-like pooler, and none of them can be a policy (transformers would still
+# build some of them as a decoder-less "causal LM")
+ENCODER_TYPES = frozenset(
+    {"albert", "bert", "camembert", "deberta", "deberta-v2", "distilbert", "electra"}
+    | {"modernbert", "mpnet", "roberta", "xlm-roberta"}
+)
+
+
+def is_encoder(model: Any) -> bool:
+    """Whether a loaded model is one of ENCODER_TYPES (by its config's model_type)."""
+    return getattr(getattr(model, "config", None), "model_type", "") in ENCODER_TYPES
+
 
 def _as_list(ids: Any) -> list[int]:
     if hasattr(ids, "keys"):  # BatchEncoding from apply_chat_template

@@ -109,7 +109,7 @@ class PairEval(TrainerCallback):
         self.last: dict[str, float] = {}
 
     def compute(self, model) -> dict[str, float]:
-        from alignkit.train.scoring import pair_metrics, score_ids
+        from alignkit.models.scoring import pair_metrics, score_ids
 
         chosen = score_ids(model, self.pairs["chosen_ids"], self.pad_id, self.batch_size)
         rejected = score_ids(model, self.pairs["rejected_ids"], self.pad_id, self.batch_size)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alignkit.errors import AlignkitError
+from alignkit.launch import launched_world_size
 from alignkit.train.rundir import (
     CONFIG_FILE,
     DISK_FULL,
@@ -22,7 +23,6 @@ from alignkit.train.rundir import (
     checkpoint_step,
     disk_full,
     last_complete_checkpoint,
-    launched_world_size,
     read_json,
 )
 from alignkit.train.settings import CommonSettings

@@ -111,9 +111,9 @@ def train(settings: DPOSettings, callbacks=()):
 def _build(settings: DPOSettings, run, callbacks):
     from trl import DPOConfig
 
+    from alignkit.data.load import load_split
     from alignkit.models import check_device_support, load_causal_lm, lora_config, resolve
     from alignkit.train import common, refcache
-    from alignkit.train.data import load_split
     from alignkit.train.dpo_trainer import CachedReferenceDPOTrainer
     from alignkit.train.lifecycle import Built
 

@@ -90,9 +90,9 @@ def train(settings: KTOSettings, callbacks=()):
 def _build(settings: KTOSettings, run, callbacks):
     from trl import KTOConfig, KTOTrainer
 
+    from alignkit.data.load import load_split
     from alignkit.models import check_device_support, load_causal_lm, lora_config
     from alignkit.train import common
-    from alignkit.train.data import load_split
     from alignkit.train.lifecycle import Built
 
     train_ds = feedback(load_split(settings.dataset_dir, "train", ("prompt",)), settings.seed)

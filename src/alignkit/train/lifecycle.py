@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from alignkit.launch import is_main_process
 from alignkit.train import common, tracking
-from alignkit.train.rundir import RUN_FILE, RunDir, is_main_process, read_json
+from alignkit.train.rundir import RUN_FILE, RunDir, read_json
 from alignkit.train.settings import CommonSettings
 
 
@@ -51,7 +52,7 @@ def execute(
 
 
 def _locked(method, settings, build, extra_callbacks) -> common.TrainResult:
-    from alignkit.train.data import note, verify_dataset
+    from alignkit.data.load import note, verify_dataset
 
     dataset = verify_dataset(settings.dataset_dir)
     plan = common.plan_resume(method, settings, dataset.digest)

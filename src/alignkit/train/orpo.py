@@ -49,9 +49,9 @@ def train(settings: ORPOSettings, callbacks=()):
 def _build(settings: ORPOSettings, run, callbacks):
     from trl.experimental.orpo import ORPOConfig, ORPOTrainer
 
+    from alignkit.data.load import load_split
     from alignkit.models import check_device_support, load_causal_lm, lora_config
     from alignkit.train import common
-    from alignkit.train.data import load_split
     from alignkit.train.lifecycle import Built
 
     columns = ("prompt", "chosen", "rejected")

@@ -12,9 +12,6 @@ from pathlib import Path
 
 from alignkit.train.settings import CommonSettings
 
-# model types read as a text pair by a [CLS] pooler rather than as one causal sequence
-ENCODERS = ("bert", "roberta", "deberta", "deberta-v2", "distilbert", "electra", "xlm-roberta")
-
 
 @dataclass
 class RMSettings(CommonSettings):
@@ -38,12 +35,12 @@ def train(settings: RMSettings, callbacks=()):
 def _build(settings: RMSettings, run, callbacks):
     from trl import RewardConfig, RewardTrainer
 
+    from alignkit.data.load import load_split
     from alignkit.models import check_device_support, load_reward_model, lora_config
+    from alignkit.models.tokenize import is_encoder, tokenize_pairs
     from alignkit.train import common
     from alignkit.train.callbacks import PairEval
-    from alignkit.train.data import load_split
     from alignkit.train.lifecycle import Built
-    from alignkit.train.tokenize import tokenize_pairs
 
     columns = ("prompt", "chosen", "rejected")
     train_raw = load_split(settings.dataset_dir, "train", columns)
@@ -51,7 +48,7 @@ def _build(settings: RMSettings, run, callbacks):
     load = common.load_settings_of(settings)
     check_device_support(load)
     model, tokenizer = load_reward_model(settings.base_model, load)
-    encoder = getattr(model.config, "model_type", "") in ENCODERS
+    encoder = is_encoder(model)
     if not settings.use_margin and "margin" in train_raw.column_names:
         train_raw = train_raw.remove_columns("margin")
     if "margin" in train_raw.column_names and None in train_raw["margin"]:

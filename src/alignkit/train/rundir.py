@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 
 from alignkit.data.write import write_json
+from alignkit.launch import is_main_process
 
 MARKER = "alignkit_complete.json"
 STATUSES = ("running", "succeeded", "failed", "stopped")
@@ -33,10 +34,6 @@ RUN_FILE, CONFIG_FILE, MODEL_DIR = "run.json", "config.json", "model"
 # a write that finds the disk full: errno ENOSPC, or EDQUOT for a user over quota
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 LOGGERS = ("alignkit", "transformers", "trl", "peft", "accelerate")
-# where launchers put a process's rank and the process count, in accelerate's order: torchrun and
-# `accelerate launch` set RANK/WORLD_SIZE, MPI launchers (multi-CPU `--mpirun_hostfile`) their own
-RANK_VARS = ("RANK", "PMI_RANK", "OMPI_COMM_WORLD_RANK", "MV2_COMM_WORLD_RANK")
-SIZE_VARS = ("WORLD_SIZE", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MV2_COMM_WORLD_SIZE")
 
 
 def versions() -> dict[str, str]:
@@ -62,25 +59,6 @@ def peak_gpu_mb() -> float | None:
     if not torch.cuda.is_available():
         return None
     return round(torch.cuda.max_memory_allocated() / 2**20, 1)
-
-
-def _env_int(names: tuple[str, ...], default: int) -> int:
-    for name in names:
-        value = int(os.environ.get(name, -1))
-        if value >= 0:
-            return value
-    return default
-
-
-def is_main_process() -> bool:
-    """Rank 0 of a distributed launch, or a plain process. Read from the launcher's environment
-    because the run folder is started before the trainer sets up torch.distributed."""
-    return _env_int(RANK_VARS, 0) == 0
-
-
-def launched_world_size() -> int:
-    """How many processes the launcher started (1 for a plain process)."""
-    return _env_int(SIZE_VARS, 1)
 
 
 @dataclass

@@ -64,9 +64,9 @@ def train(settings: SFTSettings, callbacks=()):
 def _build(settings: SFTSettings, run, callbacks):
     from trl import SFTConfig, SFTTrainer
 
+    from alignkit.data.load import load_split
     from alignkit.models import check_device_support, load_causal_lm, lora_config
     from alignkit.train import common
-    from alignkit.train.data import load_split
     from alignkit.train.lifecycle import Built
 
     train_ds = demonstrations(load_split(settings.dataset_dir, "train", ("prompt",)))
