@@ -32,6 +32,7 @@ def test_each_registered_command_resolves_and_is_in_the_cli(name):
     command = _cli_command(cli_path(name))
     options = {p.name for p in command.params}
     assert {f.name for f in dataclasses.fields(cls)} <= options | {"config"}
+    assert "config" in options  # a job runs every kind as `<command> --config settings.json`
     # what a pipeline wires is a real setting of the command
     names = {f.name for f in dataclasses.fields(cls)}
     for wired in (entry.model, entry.data, entry.output):

@@ -16,20 +16,33 @@ HELP = COMMANDS["report"].help
 
 def report(
     run_dirs: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(help="Run folders (or evaluation or dataset folders).", metavar="RUN_DIR"),
-    ],
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="The HTML file (or a folder for it).")
     ] = None,
     title: Annotated[str | None, typer.Option("--title", help="Page title.")] = None,
     examples: Annotated[
-        int, typer.Option("--examples", help="Example generations per evaluation (0: none).")
-    ] = 8,
+        int | None,
+        typer.Option(
+            "--examples", help="Example generations per evaluation (0: none). [default: 8]"
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="A YAML/JSON file of these settings; flags override it."),
+    ] = None,
 ) -> None:
+    from alignkit.config import load_settings
     from alignkit.report.settings import ReportSettings
 
-    settings = ReportSettings(run_dirs=run_dirs, output=output, title=title, examples=examples)
+    # only what was given overrides the file (a job runs `report --config settings.json`)
+    given = {"run_dirs": run_dirs or None, "output": output, "title": title, "examples": examples}
+    overrides = {k: v for k, v in given.items() if v is not None}
+    if config is None and "run_dirs" not in overrides:
+        raise typer.BadParameter("give at least one RUN_DIR", param_hint="RUN_DIR")
+    settings = load_settings(ReportSettings, config, overrides)
     typer.echo(f"report: {COMMANDS['report'](settings)}")
 
 

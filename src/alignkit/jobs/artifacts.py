@@ -31,6 +31,9 @@ def run_status(run_dir: str | None) -> str | None:
     return record.get("status") if record else None
 
 
+_BOX = " │┃╭╮╰╯─━┏┓┗┛┡┩╇┳┻═║"
+
+
 def error_line(log_path: Path) -> str | None:
     """The last `error: ... [AK-...]` line the command printed (alignkit's one-line errors),
     without its code, else the last line of a traceback."""
@@ -41,8 +44,9 @@ def error_line(log_path: Path) -> str | None:
     for line in reversed(lines):
         if line.startswith("error: "):
             return _CODE.sub("", line.removeprefix("error: ").strip())
-    tail = [line for line in lines if line.strip()]
-    return tail[-1].strip() if tail else None
+    # else the last line with words in it: Rich and click draw boxes around usage errors
+    tail = [text for line in lines if (text := line.strip().strip(_BOX).strip())]
+    return tail[-1] if tail else None
 
 
 def _metrics_at(run_dir: Path, step: int) -> dict:
