@@ -75,7 +75,39 @@ for _name in (n for n in COMMANDS if n.startswith("train:")):
         app, cli_path(_name)[1], _cmd.settings_class(), _runner(_name), _cmd.help, [DETACH]
     )
 
+# the seed guide's `--truncation-right` / `--truncation-left`: `--truncation right|left`
+SEED_TRUNCATION = [
+    inspect.Parameter(
+        f"truncation_{side}",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=False,
+        annotation=Annotated[
+            bool, typer.Option(f"--truncation-{side}", help=f"Same as --truncation {side}.")
+        ],
+    )
+    for side in ("right", "left")
+]
+
+
+def _seed_runner(name: str):
+    def run(settings, truncation_right: bool = False, truncation_left: bool = False) -> None:
+        import dataclasses
+
+        from alignkit.errors import AlignkitError
+
+        if truncation_right and truncation_left:
+            raise AlignkitError("--truncation-right and --truncation-left exclude each other")
+        if truncation_right or truncation_left:
+            side = "right" if truncation_right else "left"
+            settings = dataclasses.replace(settings, truncation=side)
+        _runner(name)(settings)
+
+    return run
+
+
 # the seed spec's names for two of them
 for _alias, _name in {"rm-train": "train:rm", "dpo-train": "train:dpo"}.items():
     _cmd = COMMANDS[_name]
-    add_settings_command(hrm_hf, _alias, _cmd.settings_class(), _runner(_name), _cmd.help)
+    add_settings_command(
+        hrm_hf, _alias, _cmd.settings_class(), _seed_runner(_name), _cmd.help, SEED_TRUNCATION
+    )
