@@ -100,7 +100,7 @@ def prepare(
         from alignkit.data import ingest
 
         if source is None:
-            from alignkit.data.sample import write_sample_export
+            from alignkit.demo.export import write_sample_export
 
             source = write_sample_export(out / "sample-export.json", n=max(300, 2 * pairs))
             label = "alignkit data sample-export"

@@ -48,11 +48,6 @@ NEVER_LIBRARIES = {
     "server": {"torch", "transformers", "trl", "peft", "accelerate", "datasets"},
 }
 
-# known violations, each to be fixed; this list only shrinks
-ALLOWED: set[tuple[str, str]] = {
-    ("alignkit.data.sample", "alignkit.demo.content"),
-}
-
 
 def layer_of(module: str) -> str:
     parts = module.split(".")
@@ -138,16 +133,10 @@ def test_every_module_has_a_layer():
 
 
 def test_imports_follow_the_layers():
-    found = [p for p in problems() if (p[0], p[1]) not in ALLOWED]
+    found = problems()
     assert not found, "imports against the layers (ARCHITECTURE.md):\n" + "\n".join(
         why for _, _, why in found
     )
-
-
-def test_the_allow_list_only_shrinks():
-    current = {(a, b) for a, b, _ in problems()}
-    fixed = ALLOWED - current
-    assert not fixed, f"fixed, so remove from ALLOWED: {sorted(fixed)}"
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from alignkit.data import ingest
-from alignkit.data.sample import long_answer, sample_records
 from alignkit.demo.content import ITEMS
+from alignkit.demo.export import long_answer, sample_records
 from alignkit.demo.oracle import house_style
 from alignkit.eval.judges import registered
 

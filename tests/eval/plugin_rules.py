@@ -1,9 +1,9 @@
-"""A module that registers a rule on import, as the demo's oracle will (named in RULE_MODULES)."""
+"""A rule another package declares as an entry point of `alignkit.judges` (as the demo's oracle
+does in pyproject.toml): a plain function, imported only when its name is looked up."""
 
-from alignkit.eval.judges import register
+IMPORTED = True
 
 
-@register("test-plugin-exclaims")
 def exclaims(prompt: str, response: str) -> float:
     """1 when the response ends with an exclamation mark."""
     return float(response.rstrip().endswith("!"))

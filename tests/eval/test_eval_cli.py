@@ -55,6 +55,7 @@ def test_judges_command_lists_the_registry():
     result = runner.invoke(app, ["eval", "judges"])
     assert result.exit_code == 0 and "rule:no-refusal" in result.output
     assert "rule:distinct-2" in result.output
+    assert "rule:house-style" in result.output  # the demo's, declared as an entry point
 
 
 def test_eval_rm_and_policy_commands(runs, tmp_path):

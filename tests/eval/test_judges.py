@@ -45,15 +45,47 @@ def test_register_adds_a_rule_and_infers_its_kind(registry):
         judges.register("bad")(lambda x: 1.0)
 
 
-def test_rule_modules_register_on_first_lookup(registry, monkeypatch):
+def declare(monkeypatch, **points):
+    from importlib.metadata import EntryPoint
+
+    group = judges.ENTRY_POINT_GROUP
+    found = [EntryPoint(name, value, group) for name, value in points.items()]
+    monkeypatch.setattr(judges, "declared", lambda: found)
+
+
+def test_declared_rules_import_on_first_lookup(registry, monkeypatch):
     import sys
 
     monkeypatch.delitem(sys.modules, "tests.eval.plugin_rules", raising=False)
-    monkeypatch.setattr(judges, "RULE_MODULES", ("tests.eval.plugin_rules",))
-    assert "test-plugin-exclaims" not in registry
+    declare(monkeypatch, **{"test-plugin-exclaims": "tests.eval.plugin_rules:exclaims"})
+    judges.make_judge("rule:no-refusal")  # a built-in: no entry point is imported
+    assert "tests.eval.plugin_rules" not in sys.modules and "test-plugin-exclaims" not in registry
     judge = judges.make_judge("rule:test-plugin-exclaims")
     assert [j.verdict for j in judge.judge(["p"], ["Yes!"], ["yes"])] == [1]
-    assert "test-plugin-exclaims" in judges.registered()
+    assert "test-plugin-exclaims" in judges.registered() and judge.rule.help
+
+
+def test_a_declared_rule_that_cannot_import_is_one_line(registry, monkeypatch):
+    declare(monkeypatch, **{"test-broken": "tests.eval.no_such_module:rule"})
+    with pytest.raises(AlignkitError, match=r"rule:test-broken \(entry point tests.eval.no_such"):
+        judges.make_judge("rule:test-broken")
+    with pytest.raises(AlignkitError, match="unknown judge rule 'nope'"):
+        declare(monkeypatch)
+        judges.make_judge("rule:nope")
+
+
+def test_the_demo_rule_is_found_in_a_fresh_process():
+    """As a job's `python -m alignkit.cli eval policy` would: nothing imports the demo first."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from alignkit.eval.judges import make_judge; "
+        "j = make_judge('rule:house-style'); "
+        "assert 'alignkit.demo.oracle' in sys.modules; print(j.rule.fn.__module__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "alignkit.demo.oracle", out.stderr
 
 
 def test_a_name_cannot_be_registered_for_two_functions(registry):

@@ -108,7 +108,7 @@ def test_bad_loss_type_is_a_user_error(tmp_path):
 def test_smollm2_lora_trains_20_dpo_steps_on_cpu(tmp_path):
     """The packaged default policy with LoRA on the sample export (factual flags included)."""
     from alignkit.data import ingest
-    from alignkit.data.sample import write_sample_export
+    from alignkit.demo.export import write_sample_export
 
     export = write_sample_export(tmp_path / "export.json", n=120)
     ingest(input=export, output=tmp_path / "data", train_ratio=0.9, eval_ratio=0.1, test_ratio=0.0)

@@ -65,7 +65,7 @@ def sample_export(
     seed: Annotated[int, Opt(help="Random seed.")] = 0,
 ) -> None:
     """Write the demo's annotation export in Argilla 2.x shape (three simulated annotators)."""
-    from alignkit.data.sample import write_sample_export
+    from alignkit.demo.export import write_sample_export
 
     if rows < 1:
         raise AlignkitError("--rows must be at least 1")

@@ -11,17 +11,16 @@ the side-by-side generations in the report are there for that.
 
 The untuned SmolLM2-135M-Instruct writes a long paragraph or a list to nearly all the demo's
 questions and fails; that is what the DPO policy has to learn from the annotators' preferences.
-Registered as `--judge rule:house-style`.
+`--judge rule:house-style`: declared as an entry point of the `alignkit.judges` group in
+pyproject.toml, so the judges find it in any process (a job's included) without importing the
+demo by name, and this module needs nothing from them.
 """
 
 from __future__ import annotations
 
-from alignkit.eval.judges import register
-
 MAX_WORDS = 40
 
 
-@register("house-style")
 def house_style(prompt: str, response: str) -> float:
     """1.0 for one short, complete answer (the demo's house style), else 0.0."""
     text = response.strip()

@@ -1,7 +1,7 @@
 """`alignkit demo`: annotation export -> curated splits -> reward model + DPO policy ->
 evaluation -> report, offline on the packaged models, on a CPU.
 
-    artifacts/demo/export.json      the annotation export (Argilla 2.x shape, data/sample.py)
+    artifacts/demo/export.json      the annotation export (Argilla 2.x shape, export.py)
     artifacts/demo/data/            ingest output (splits, schema_report.json)
     artifacts/demo/rm/              reward model run (+ eval_rm.json)
     artifacts/demo/dpo/             DPO policy run (LoRA adapter on SmolLM2)
@@ -84,8 +84,8 @@ def run_demo(settings: DemoSettings, console=None) -> dict[str, Any]:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from alignkit.data import ingest
-    from alignkit.data.sample import write_sample_export
     from alignkit.data.write import write_json
+    from alignkit.demo.export import write_sample_export
     from alignkit.demo.stages import dpo_settings, evaluate_policy, evaluate_rm, rm_settings
     from alignkit.train import dpo, rm
 

@@ -11,16 +11,19 @@ position, so it is asked in both orders and a response wins only when both answe
 the pair is a tie). The kind is read from the number of parameters. Rules get the prompt as
 text: a chat prompt becomes the content of its last user message.
 
-Add a rule with the decorator; a module outside this one that registers rules is named in
-RULE_MODULES, and is imported when a rule name is first looked up (so `--help` stays instant and
-no import cycle can form):
+Add a rule with the decorator, or, from another package (the demo's `house-style` is one),
+declare it as an entry point in the `alignkit.judges` group of its pyproject.toml; entry points
+are imported only when a rule name is looked up, so `--help` stays instant, this module names
+no module above it, and any process finds the rule (a job's too) without importing it first:
 
     from alignkit.eval.judges import register
 
     @register("capital-facts")
     def capital_facts(prompt: str, response: str) -> float: ...
 
-    # and name its module in RULE_MODULES below
+    # or, in pyproject.toml:
+    # [project.entry-points."alignkit.judges"]
+    # capital-facts = "mypackage.rules:capital_facts"
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from alignkit.errors import AlignkitError
@@ -53,8 +57,8 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
-# modules that register rules with @register, imported on first lookup (see `registered`)
-RULE_MODULES: tuple[str, ...] = ("alignkit.demo.oracle",)
+# installed packages add rules as entry points `name = "module:function"` in this group
+ENTRY_POINT_GROUP = "alignkit.judges"
 
 
 def as_rule(name: str, fn: Callable[..., Any], pairwise: bool | None = None) -> Rule:
@@ -95,10 +99,25 @@ def _qualname(fn: Callable[..., Any]) -> str:
     return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
 
 
-def registered() -> dict[str, Rule]:
-    """RULES, after importing the RULE_MODULES that add to it."""
-    for module in RULE_MODULES:
-        importlib.import_module(module)
+def declared() -> list[EntryPoint]:
+    """The rules installed packages declare (entry points of ENTRY_POINT_GROUP)."""
+    return list(entry_points(group=ENTRY_POINT_GROUP))
+
+
+def registered(name: str | None = None) -> dict[str, Rule]:
+    """RULES, with the declared rules (only `name`'s, when given) imported into it; a declared
+    rule that fails to import is one line naming its entry point."""
+    for point in declared():
+        if point.name in RULES or name not in (None, point.name):
+            continue
+        try:
+            fn = point.load()
+        except Exception as exc:  # ImportError, or the module's own error while importing
+            raise AlignkitError(
+                f"judge rule:{point.name} (entry point {point.value}) cannot be imported "
+                f"({type(exc).__name__}: {exc})"
+            ) from None
+        register(point.name)(fn)
     return RULES
 
 
@@ -249,9 +268,9 @@ def make_judge(
     if kind == "rule" and target:
         if ":" in target:
             return RuleJudge(_import_rule(target, spec), spec)
-        rules = registered()
+        rules = registered(target)  # imports that rule's package only
         if target not in rules:
-            known = ", ".join(sorted(rules))
+            known = ", ".join(sorted(registered()))
             raise AlignkitError(
                 f"unknown judge rule '{target}' (known: {known}; or rule:module:function)"
             )

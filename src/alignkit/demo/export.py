@@ -18,6 +18,7 @@ import random
 from pathlib import Path
 
 from alignkit.data.write import write_json
+from alignkit.demo.content import ITEMS
 
 ANNOTATORS = {"annotator-1": 0.04, "annotator-2": 0.08, "annotator-3": 0.12}  # error rates
 FILLERS = (
@@ -91,8 +92,6 @@ def _record(i: int, rng: random.Random, question: str, good: str, other: str, h_
 def sample_records(n: int = 340, seed: int = 0) -> list[dict]:
     """n records: every demo question once in a seeded order (cycling when n is larger), then
     about 3% re-exported as exact duplicates, as a second export of the same records would."""
-    from alignkit.demo.content import ITEMS
-
     rng = random.Random(seed)
     order = list(ITEMS)
     rng.shuffle(order)
