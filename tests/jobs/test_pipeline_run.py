@@ -102,14 +102,15 @@ def test_a_sweep_pipeline_runs_reuses_and_reruns_only_what_changed(tmp_path):
         "eval_tiny_beta0.5", "report",
     ]  # fmt: skip
     assert {s["action"] for s in first.values()} == {"submit"}
-    drain(timeout=900)
+    drain("--max-concurrent", "2", timeout=900)  # the two members side by side
     assert "pipeline tiny-sweep: 7 completed" in completed("tiny-sweep")
     runs = tmp_path / "runs"
     sft_run = json.loads((runs / "sft_tiny" / "run.json").read_text())
     assert sft_run["run_name"] == "sft_tiny"
     dpo = [json.loads((runs / f"tiny_beta{b}" / "run.json").read_text()) for b in (0.1, 0.5)]
     assert [d["policy_model"] for d in dpo] == [str(runs / "sft_tiny")] * 2  # from the SFT
-    assert [d["reference_cache"] for d in dpo] == ["miss", "hit"]  # the reference pass: once
+    # the reference pass once: one member computed it while the other waited, then read it
+    assert sorted(d["reference_cache"] for d in dpo) == ["hit", "miss"]
     for b in (0.1, 0.5):
         result = json.loads((runs / f"tiny_beta{b}" / "eval_policy.json").read_text())
         assert result["judge"]["spec"] == "rule:house-style" and result["win_rate"]

@@ -186,3 +186,29 @@ def test_dpo_trains_with_an_unwritable_cache(tmp_path, monkeypatch, caplog):
     info = _info(tmp_path, "run")
     assert info["reference_cache"] == "miss" and info["reference_cache_stored"] is False
     assert "log-probs in memory" in caplog.text
+
+
+def test_one_process_computes_while_another_waits_for_it(tmp_path):
+    """computing(key) is held by one process at a time; a second waits until it is free."""
+    import subprocess
+    import sys
+    import time
+
+    from alignkit.train import refcache
+
+    script = (
+        "import sys, time\n"
+        "from alignkit.train import refcache\n"
+        "with refcache.computing('k1'):\n"
+        "    print('held', flush=True)\n"
+        "    time.sleep(1.5)\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    start = time.monotonic()
+    with refcache.computing("k1", poll_s=0.05):
+        waited = time.monotonic() - start
+    holder.wait(30)
+    assert waited > 0.5  # it waited for the holder
+    with refcache.computing("k2", poll_s=0.05):  # another key: no wait
+        pass

@@ -10,6 +10,7 @@ include that shift.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import numpy as np
@@ -41,6 +42,13 @@ class CachedReferenceDPOTrainer(DPOTrainer):
             shared = [key, cached]
             broadcast_object_list(shared, from_process=0)
             key, cached = shared
+        alone = self.accelerator.num_processes == 1
+        with refcache.computing(key) if cached is None and alone else contextlib.nullcontext():
+            if cached is None and alone:  # another run may have stored it while this waited
+                cached = refcache.load(key, rows=len(dataset))
+            return self._with_reference(dataset, name, batch_size, key, cached)
+
+    def _with_reference(self, dataset, name: str, batch_size: int, key, cached):
         if cached is None:
             # said in train.log: this pass can take minutes, and a cancel may come during it
             log.info(

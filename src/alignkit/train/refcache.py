@@ -66,6 +66,38 @@ def _path(key: str) -> Path:
     return cache_dir() / "reference_logps" / f"{key}.npz"
 
 
+@contextlib.contextmanager
+def computing(key: str, poll_s: float = 0.5):
+    """Held while one process computes the entry for `key`: the members of a sweep that run
+    side by side share one reference pass (the others wait here, then find the entry) instead
+    of each computing it. flock: a holder that dies frees it. A cache folder that cannot hold
+    the lock file (read-only) only costs the sharing."""
+    import fcntl
+    import time
+
+    path = _path(key).with_suffix(".lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        told = False
+        while True:  # polled, not blocking: a SIGTERM (cancel) is handled between tries
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told:
+                    log.info("another run is computing the same reference log-probs: waiting")
+                    told = True
+                time.sleep(poll_s)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def load(key: str, rows: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """The cached (chosen, rejected) log-probs for `key`, or None on a miss. An entry that
     cannot be read whole (a torn copy, a full disk, a bit flip) or whose length is not `rows`
