@@ -8,7 +8,9 @@ from pathlib import Path
 
 from alignkit.commands import methods
 from alignkit.errors import AlignkitError
+from alignkit.io import atomic_path
 from alignkit.report import html as h
+from alignkit.report.compare import comparison
 from alignkit.report.dataset import dataset_section, used_by
 from alignkit.report.evals import policy_section, rm_section
 from alignkit.report.examples import examples_section
@@ -42,9 +44,10 @@ def _version() -> str:
         return "?"
 
 
-def _header(title: str, runs: list[Run], datasets: list[Dataset]) -> Safe:
+def _header(title: str, runs: list[Run], datasets: list[Dataset], compared: bool) -> Safe:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     links = [("summary", "Summary")] if any(not r.dataset_only for r in runs) else []
+    links += [("comparison", "Comparison")] if compared else []
     links += [(f"run-{i}", r.name) for i, r in enumerate(runs) if not r.dataset_only]
     links += [(f"data-{i}", f"dataset {d.path.name}") for i, d in enumerate(datasets)]
     toc = "".join(f'<a href="#{esc(a)}">{esc(t)}</a>' for a, t in links)
@@ -112,8 +115,11 @@ def render(runs: list[Run], title: str | None = None, examples: int = 8) -> str:
     datasets = _datasets(runs)
     sections = []
     trained = [r for r in runs if not r.dataset_only]
+    compared = comparison(trained)  # "" unless two or more policy runs differ
     if trained:
         sections.append(h.section(h.h2("Summary", "summary"), summary(trained)))
+    if compared:
+        sections.append(h.section(h.h2("Comparison", "comparison"), compared))
     for i, r in enumerate(runs):
         if not r.dataset_only:
             sections.append(_run_section(r, i, examples))
@@ -132,7 +138,8 @@ def render(runs: list[Run], title: str | None = None, examples: int = 8) -> str:
         "<footer>Self-contained: no scripts and nothing loaded from the network. "
         "Texts from datasets and models are shown as plain text.</footer>"
     )
-    return h.page(title, _header(title, runs, [d for d, _ in datasets]), [*sections, footer])
+    header = _header(title, runs, [d for d, _ in datasets], bool(compared))
+    return h.page(title, header, [*sections, footer])
 
 
 def build(
@@ -156,8 +163,6 @@ def build(
     name_runs(runs)
     target = default_output(paths, Path(output) if output is not None else None)
     page = render(runs, title, examples)
-
-    from alignkit.data.write import atomic_path  # loads polars: only once there is a page
 
     with atomic_path(target) as tmp:
         tmp.write_text(page, encoding="utf-8")

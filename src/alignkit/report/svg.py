@@ -344,3 +344,147 @@ def _bar_text(b: Bar, percent: bool) -> str:
     if b.low is not None and b.high is not None:
         out += f" [{show(b.low)}, {show(b.high)}]"
     return out + (f"  {b.note}" if b.note else "")
+
+
+@dataclass
+class Point:
+    x: float | str  # the swept value: a number, or a category's name
+    y: float
+    low: float | None = None
+    high: float | None = None
+    note: str = ""  # the point's tooltip, e.g. the run's folder
+
+
+@dataclass
+class PointSeries:
+    name: str
+    points: list[Point]
+    # one value drawn across the plot with its interval as a band: a run without the x
+    # setting (Original DPO beside Factual-DPO's λ)
+    level: bool = False
+    color: str | None = None  # default: the palette in order
+
+
+def _show_pct(p: Point) -> str:
+    out = f"{p.y:.1%}"
+    if p.low is not None and p.high is not None:
+        out += f" [{p.low:.1%}, {p.high:.1%}]"
+    return out
+
+
+def sweep_chart(
+    series: list[PointSeries],
+    title: str,
+    x_label: str,
+    y_label: str = "win-rate (ties ½)",
+    categories: list[str] | None = None,
+    reference: float | None = 0.5,
+    width: float = 680,
+    height: float = 340,
+) -> str:
+    """Values with interval whiskers against a swept setting, one line per series: a numeric x
+    axis, or evenly spaced `categories` (points only: categories have no order to draw a line
+    through). Series at the same x are moved apart by a few pixels so that their whiskers do
+    not hide each other; a `level` series is a dashed line with its interval as a band. The y
+    axis is a share (percent), with a dashed line at `reference` (50%: even)."""
+
+    def ok(v: float | None) -> bool:
+        return v is not None and math.isfinite(v)
+
+    colors = [s.color or PALETTE[i % len(PALETTE)] for i, s in enumerate(series)]
+    kept = [
+        (PointSeries(s.name, [p for p in s.points if ok(p.y)], s.level), c)
+        for s, c in zip(series, colors)
+    ]
+    if categories is not None:
+        kept = [
+            (PointSeries(s.name, [p for p in s.points if s.level or p.x in categories], s.level), c)
+            for s, c in kept
+        ]
+    kept = [(s, c) for s, c in kept if s.points]
+    series, colors = [s for s, _ in kept], [c for _, c in kept]
+    lines = [s for s in series if not s.level and s.points]
+    if not lines:
+        return ""
+    pts = [p for s in series for p in s.points]
+    ys = [v for p in pts for v in (p.y, p.low, p.high) if ok(v)]
+    if reference is not None:
+        ys.append(reference)
+    y0, y1, ystep = nice_domain(min(ys), max(ys), 5)
+    y0, y1 = max(y0, 0.0), min(y1, 1.0) if max(ys) <= 1 else y1
+    legend, legend_h = _legend(
+        [(s.name, c, s.level) for s, c in zip(series, colors)], width, 60, 16
+    )
+    ylabels = [fmt_tick(v, ystep, True) for v in ticks(y0, y1, ystep)]
+    left = _y_margin(ylabels)
+    top = 10 + legend_h + 6
+    if categories is None:
+        xs = [float(p.x) for s in lines for p in s.points]
+        x0, x1, xstep = nice_domain(min(xs), max(xs), 6)
+        xticks = ticks(x0, x1, xstep)
+    else:
+        x0, x1, xstep, xticks = 0.0, float(len(categories)), 1.0, []
+    f = _Frame(left, top, width - left - 20, height - top - 46, x0, x1, y0, y1)
+    _axes(f, xticks, xstep, ticks(y0, y1, ystep), ystep, x_label=x_label, y_label=y_label,
+          y_percent=True)  # fmt: skip
+    bottom = f.top + f.height
+    if categories is not None:
+        slot = f.width / max(len(categories), 1)
+        for i, name in enumerate(categories):
+            x = f.x(i + 0.5)
+            f.parts.append(
+                f'<line x1="{_n(x)}" y1="{_n(bottom)}" x2="{_n(x)}" y2="{_n(bottom + 4)}" '
+                f'stroke="{AXIS}"/>'
+            )
+            label = _shorten(name, max(int(slot / CHAR_W) - 1, 4))
+            f.parts.append(_text(x, bottom + 17, label, fill=AXIS))
+
+    def px(p: Point) -> float:
+        return f.x(categories.index(p.x) + 0.5) if categories is not None else f.x(float(p.x))
+
+    if reference is not None and y0 <= reference <= y1:
+        y = f.y(reference)
+        f.parts.append(
+            f'<line x1="{_n(f.left)}" y1="{_n(y)}" x2="{_n(f.left + f.width)}" y2="{_n(y)}" '
+            'stroke="#b00" stroke-width="1" stroke-dasharray="4 3"/>'
+        )
+    for s, color in zip(series, colors):
+        if not s.level:
+            continue
+        p = s.points[0]
+        if ok(p.low) and ok(p.high):
+            a, b = f.y(min(max(p.high, y0), y1)), f.y(min(max(p.low, y0), y1))
+            f.parts.append(
+                f'<rect x="{_n(f.left)}" y="{_n(a)}" width="{_n(f.width)}" '
+                f'height="{_n(max(b - a, 0))}" fill="{color}" fill-opacity="0.08"/>'
+            )
+        y = f.y(p.y)
+        f.parts.append(
+            f'<line x1="{_n(f.left)}" y1="{_n(y)}" x2="{_n(f.left + f.width)}" y2="{_n(y)}" '
+            f'stroke="{color}" stroke-width="2" stroke-dasharray="7 4">'
+            f"<title>{esc(f'{s.name}: {_show_pct(p)} {p.note}'.strip())}</title></line>"
+        )
+    spread = 7.0
+    for i, (s, color) in enumerate((s, c) for s, c in zip(series, colors) if not s.level):
+        dodge = (i - (len(lines) - 1) / 2) * spread
+        placed = sorted(((px(p) + dodge, p) for p in s.points), key=lambda t: t[0])
+        if categories is None and len(placed) > 1:
+            coords = " ".join(f"{_n(x)},{_n(f.y(p.y))}" for x, p in placed)
+            f.parts.append(
+                f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2" '
+                'stroke-linejoin="round"/>'
+            )
+        for x, p in placed:
+            if ok(p.low) and ok(p.high):
+                a, b = f.y(min(max(p.low, y0), y1)), f.y(min(max(p.high, y0), y1))
+                f.parts.append(
+                    f'<path d="M{_n(x)} {_n(a)}V{_n(b)}M{_n(x - 4)} {_n(a)}H{_n(x + 4)}'
+                    f'M{_n(x - 4)} {_n(b)}H{_n(x + 4)}" stroke="{color}" stroke-width="1.5" '
+                    'fill="none"/>'
+                )
+            tip = f"{s.name}, {p.x}: {_show_pct(p)} {p.note}".strip()
+            f.parts.append(
+                f'<circle cx="{_n(x)}" cy="{_n(f.y(p.y))}" r="4" fill="{color}">'
+                f"<title>{esc(tip)}</title></circle>"
+            )
+    return _svg(width, height, title, [legend, *f.parts])
