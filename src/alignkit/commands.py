@@ -53,11 +53,12 @@ def _load(ref: str) -> Any:
 COMMANDS: dict[str, Command] = {
     "data:ingest": Command(
         "alignkit.data.settings:IngestSettings",
-        "alignkit.data.pipeline:ingest",
+        "alignkit.data.presplit:ingest",
         "dataset",
         """Read an export (Argilla, Label Studio, HH-RLHF, ShareGPT, TRL, any table with --map),
         validate, deduplicate and split it by prompt into train/eval/test files plus
-        schema_report.json.""",
+        schema_report.json; files already split (--eval-input, --test-input) keep their
+        splits as given.""",
         output="output",
     ),
     "data:stats": Command(

@@ -200,3 +200,26 @@ def test_the_pipeline_is_recorded_and_a_rerun_replaces_its_map(tmp_path, store):
     assert state.names(store.engine) == ["p1"]
     with pytest.raises(AlignkitError, match="no pipeline named 'nope'"):
         state.get(store.engine, "nope")
+
+
+def test_a_stage_may_read_its_own_data(tmp_path):
+    raw = {
+        "data": {"ingest": {"input": "all.jsonl"}},
+        "stages": {
+            "a": {"command": "train:dpo"},
+            "b": {
+                "command": "train:dpo",
+                "data": {"ingest": {"input": "tr.jsonl", "eval_input": "ev.jsonl"}},
+            },
+        },
+    }
+    s = expand(raw, tmp_path)
+    assert list(s.nodes) == ["data", "data_b", "a", "b"]
+    own = s.nodes["data_b"].settings
+    assert own["input"] == str(tmp_path / "tr.jsonl") and own["output"].endswith("/data_b")
+    assert own["eval_input"] == str(tmp_path / "ev.jsonl")
+    assert s.nodes["a"].needs == ["data"] and s.nodes["b"].needs == ["data_b"]
+    assert s.nodes["b"].settings["dataset_dir"] == own["output"]
+    bad = {"stages": {"b": {"command": "train:dpo", "data": {"dataset_dir": "d"}}}}
+    with pytest.raises(AlignkitError, match=r"^pipeline stage b data: give `ingest:"):
+        expand(bad, tmp_path)

@@ -84,6 +84,14 @@ class IngestSettings:
     output: Path = field(
         metadata=_opt("Folder for the splits and report.", flags=("--output", "-o"), required=True)
     )
+    # files already split: each is ingested whole into its split (data/presplit.py), and
+    # --input is then the train split; the ratios below are not used
+    eval_input: Path | None = field(
+        default=None, metadata=_opt("A file of eval pairs, kept as the eval split (not re-split).")
+    )
+    test_input: Path | None = field(
+        default=None, metadata=_opt("A file of test pairs, kept as the test split (not re-split).")
+    )
     format: str = field(default="auto", metadata=_opt("Input format name, or auto to detect it."))
     output_format: OutputFormat = field(default="jsonl", metadata=_opt("jsonl or parquet."))
     source: str | None = field(
@@ -159,6 +167,8 @@ class IngestSettings:
             # the folder is replaced as a whole (see data/stage.py): never the working directory
             raise AlignkitError("--output must name a folder for the splits (not '' or '.')")
         self.input, self.output = Path(self.input), Path(self.output)
+        self.eval_input = None if self.eval_input is None else Path(self.eval_input)
+        self.test_input = None if self.test_input is None else Path(self.test_input)
         self.column_map = parse_map(self.column_map)
         self.label_values = parse_label_values(self.label_values)
         if self.max_input_mb < 1:
@@ -191,6 +201,8 @@ class IngestSettings:
     def to_dict(self) -> dict:
         out = asdict(self)
         out["input"], out["output"] = str(self.input), str(self.output)
+        for name in ("eval_input", "test_input"):
+            out[name] = None if out[name] is None else str(out[name])
         return out
 
 

@@ -64,7 +64,10 @@ class CommonSettings:
         metadata={"help": "Trackers: wandb, mlflow, tensorboard (a,b; none by default)."},
     )
     wandb: str | None = field(
-        default=None, metadata={"help": "Log to W&B in this project (adds wandb to --report-to)."}
+        default=None,
+        metadata={
+            "help": "Log to W&B in this project, or entity/project (adds wandb to --report-to)."
+        },
     )
     run_name: str | None = field(
         default=None,

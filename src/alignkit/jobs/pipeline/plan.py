@@ -72,6 +72,9 @@ def _inputs(spec: Spec, kind: str, settings: dict[str, Any]) -> dict[str, str | 
     found: dict[str, str | None] = {}
     if kind == "data:ingest":
         found["input"] = _digest(Path(settings["input"]))
+        for given in ("eval_input", "test_input"):  # files already split
+            if settings.get(given):
+                found[given] = _digest(Path(settings[given]))
     data = COMMANDS[kind].data
     if spec.dataset_dir is not None and data and settings.get(data) == spec.dataset_dir:
         found["dataset"] = _digest(Path(spec.dataset_dir) / "schema_report.json")

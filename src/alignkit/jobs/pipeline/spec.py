@@ -19,6 +19,8 @@ its full settings and the nodes it needs; plan.py turns nodes into jobs.
         name: "{model.short}_delta{factual_lambda}"  # default: dpo_smol_factual_lambda0.5
       eval: {command: eval:policy, needs: [dpo], settings: {judge: "rule:house-style"}}
       report: {command: report, needs: [dpo]}        # one node over every dpo member
+      # a stage may read its own export: `data: {ingest: {input: other.jsonl}}` (a node
+      # data_<stage>, written to <output_root>/data_<stage>) instead of the pipeline's data
 
 Wiring, where a stage leaves it out: the command's data setting is the pipeline's dataset; its
 model setting is the model of what it needs (the policy it continues from, or for `eval:rm`
@@ -26,7 +28,9 @@ the reward model), else each registry model in turn; its output is <output_root>
 report reads every run it needs. A stage that needs a swept stage runs once per member
 (coordinates are matched: the eval of smol at λ=0.5 needs the dpo of smol at λ=0.5).
 Text settings may name `{model.id}`, `{model.short}`, a sweep axis (`{beta}`), `{output_root}`
-and a needed stage (`{sft}`: that node's output folder). Relative paths are the file's."""
+and a needed stage (`{sft}`: that node's output folder). Relative paths are the file's.
+AIXpert's config.yaml (top-level `original_dpo:` / `factual_dpo:`) is read as it is (aixpert.py
+translates it into this shape)."""
 
 from __future__ import annotations
 
@@ -39,9 +43,10 @@ from typing import Any
 
 from alignkit.commands import COMMANDS
 from alignkit.errors import AlignkitError
+from alignkit.jobs.pipeline import aixpert
 
 TOP_KEYS = {"name", "output_root", "models", "data", "defaults", "stages"}
-STAGE_KEYS = {"command", "settings", "needs", "sweep", "name"}
+STAGE_KEYS = {"command", "settings", "needs", "sweep", "name", "data"}
 DATA_NODE = "data"
 
 
@@ -103,6 +108,8 @@ def expand(raw: Any, source: Path | None = None, base: Path | None = None) -> Sp
     if not isinstance(raw, dict):
         raise _bad("file", "must be a mapping with `stages:`")
     base = (base or (source.parent if source else Path.cwd())).absolute()
+    if aixpert.is_aixpert(raw):  # AIXpert's config.yaml, as it is
+        raw = aixpert.to_pipeline(raw, base)
     unknown = set(raw) - TOP_KEYS
     if unknown:
         raise _bad("file", f"unknown key(s) {', '.join(sorted(unknown))}")
@@ -115,6 +122,13 @@ def expand(raw: Any, source: Path | None = None, base: Path | None = None) -> Sp
     defaults = raw.get("defaults") or {}
     nodes: dict[str, Node] = {}
     dataset_dir = _data(raw.get("data"), base, root, nodes)
+    own_data = {  # stage -> the data node of its own `data:`
+        stage: f"{DATA_NODE}_{stage}"
+        for stage, body in stages.items()
+        if isinstance(body, dict) and body.get("data") is not None
+    }
+    for stage, data_node in own_data.items():
+        _data(stages[stage]["data"], base, root, nodes, data_node)
     built: dict[str, list[Node]] = {}
     for stage in _order(stages):
         built[stage] = _stage(stage, stages[stage], built, models, defaults, root, base, nodes)
@@ -123,8 +137,9 @@ def expand(raw: Any, source: Path | None = None, base: Path | None = None) -> Sp
                 raise _bad(f"stage {stage}", f"two nodes are named {node.name!r}: set `name:`")
             nodes[node.name] = node
     for node in nodes.values():
-        if dataset_dir is not None or DATA_NODE in nodes:
-            _wire_data(node, dataset_dir, nodes)
+        data_node = own_data.get(node.stage, DATA_NODE)
+        if node.kind != "data:ingest" and (dataset_dir is not None or data_node in nodes):
+            _wire_data(node, None if node.stage in own_data else dataset_dir, nodes, data_node)
     return Spec(name, source, root, nodes, dataset_dir)
 
 
@@ -147,19 +162,26 @@ def _models(raw: Any) -> list[SimpleNamespace]:
     return out
 
 
-def _data(raw: Any, base: Path, root: Path, nodes: dict[str, Node]) -> str | None:
+def _data(
+    raw: Any, base: Path, root: Path, nodes: dict[str, Node], name: str = DATA_NODE
+) -> str | None:
+    where = "data" if name == DATA_NODE else f"stage {name.removeprefix(DATA_NODE + '_')} data"
     if raw is None:
         return None
+    if name != DATA_NODE and (not isinstance(raw, dict) or set(raw) != {"ingest"}):
+        raise _bad(where, "give `ingest: {input: FILE, ...}` (a dataset folder: the file's data)")
     if not isinstance(raw, dict) or len(raw) != 1 or not {"ingest", "dataset_dir"} >= set(raw):
-        raise _bad("data", "give `ingest: {input: FILE, ...}` or `dataset_dir: FOLDER`")
+        raise _bad(where, "give `ingest: {input: FILE, ...}` or `dataset_dir: FOLDER`")
     if "dataset_dir" in raw:
         return str(_path(base, raw["dataset_dir"]))
     ingest = dict(raw["ingest"] or {})
     if "input" not in ingest:
-        raise _bad("data", "`ingest:` needs an `input:` file")
-    ingest["input"] = str(_path(base, ingest["input"]))
-    ingest["output"] = str(_path(base, ingest.get("output") or root / DATA_NODE))
-    nodes[DATA_NODE] = Node(DATA_NODE, DATA_NODE, "data:ingest", ingest)
+        raise _bad(where, "`ingest:` needs an `input:` file")
+    for key in ("input", "eval_input", "test_input"):
+        if ingest.get(key) is not None:
+            ingest[key] = str(_path(base, ingest[key]))
+    ingest["output"] = str(_path(base, ingest.get("output") or root / name))
+    nodes[name] = Node(name, name, "data:ingest", ingest)
     return None
 
 
@@ -347,13 +369,15 @@ def _resolve_paths(node: Node, cls: type, base: Path) -> None:
             node.settings[f.name] = str(_path(base, value))
 
 
-def _wire_data(node: Node, dataset_dir: str | None, nodes: dict[str, Node]) -> None:
+def _wire_data(
+    node: Node, dataset_dir: str | None, nodes: dict[str, Node], data_node: str = DATA_NODE
+) -> None:
     field_name = COMMANDS[node.kind].data
-    if field_name is None or node.name == DATA_NODE or field_name in node.settings:
+    if field_name is None or field_name in node.settings:
         return
     if dataset_dir is not None:
         node.settings[field_name] = dataset_dir
         return
-    node.settings[field_name] = nodes[DATA_NODE].settings["output"]
-    if DATA_NODE not in node.needs:
-        node.needs.insert(0, DATA_NODE)
+    node.settings[field_name] = nodes[data_node].settings["output"]
+    if data_node not in node.needs:
+        node.needs.insert(0, data_node)
