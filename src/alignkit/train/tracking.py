@@ -170,7 +170,10 @@ def start(method: str, settings, run_dir: Path, previous: dict | None, main: boo
                 tracking.info["tensorboard"] = _tensorboard(method, settings, config)
         if "wandb" in tracking.names:
             tracking.set_env("WANDB_DIR", str(run_dir))
-            tracking.set_env("WANDB_PROJECT", settings.wandb or "alignkit")
+            entity, _, project = (settings.wandb or "alignkit").rpartition("/")
+            tracking.set_env("WANDB_PROJECT", project)  # --wandb entity/project: a team's
+            if entity:
+                tracking.set_env("WANDB_ENTITY", entity)
             if main:
                 tracking._wandb = _wandb(method, settings, config, before.get("wandb"))
                 tracking.info["wandb"] = _wandb_info(tracking._wandb)
@@ -205,9 +208,11 @@ def _tensorboard(method: str, settings, config: dict) -> dict:
 def _wandb(method: str, settings, config: dict, before: dict | None):
     import wandb
 
-    project = settings.wandb or os.environ["WANDB_PROJECT"]
+    entity, _, name = (settings.wandb or "").rpartition("/")  # --wandb entity/project
+    name = name or os.environ["WANDB_PROJECT"]
     kwargs: dict[str, Any] = dict(
-        project=project,
+        project=name,
+        entity=entity or os.environ.get("WANDB_ENTITY") or None,
         name=run_name(settings),
         tags=settings.tags or None,
         job_type=method,
@@ -215,7 +220,7 @@ def _wandb(method: str, settings, config: dict, before: dict | None):
         dir=os.environ["WANDB_DIR"],
         reinit="finish_previous",  # a process may train several times (tests, sweeps)
     )
-    if before and before.get("id") and before.get("project") == project:
+    if before and before.get("id") and before.get("project") == name:
         kwargs.update(id=before["id"], resume="allow")
     try:
         return wandb.init(**kwargs)
