@@ -28,6 +28,8 @@ ERRORS: dict[str, tuple[int, str]] = {
     "AK-UNSUPPORTED": (400, "a request field alignkit cannot honour (Llama Stack API); named"),
     "AK-HTTP": (400, "another HTTP error (the status says which)"),
     "AK-INTERNAL": (500, "an unexpected server error; the server's log has the traceback"),
+    "AK-CONFLICT": (409, "the request conflicts with what is stored (a name taken, a full record)"),
+    "AK-CSRF": (403, "a cookie-authenticated change without the session's X-CSRF-Token"),
 }
 
 

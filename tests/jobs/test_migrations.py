@@ -14,6 +14,7 @@ from sqlalchemy import Column, Integer, MetaData, func, inspect, select, table
 
 from alignkit.jobs import db
 from alignkit.jobs.models import Base
+from alignkit.server.feedback import models as _feedback_models  # noqa: F401  (its tables)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +48,15 @@ def test_upgrade_twice_is_a_no_op(engine):
             "job_needs",
             "pipelines",
             "pipeline_nodes",
+            "feedback_workspaces",
+            "feedback_users",
+            "feedback_members",
+            "feedback_sessions",
+            "feedback_datasets",
+            "feedback_records",
+            "feedback_leases",
+            "feedback_responses",
+            "feedback_response_history",
             db.VERSION_TABLE,
         ]  # fmt: skip
     )

@@ -12,7 +12,9 @@ from fastapi import APIRouter, FastAPI
 import alignkit
 from alignkit.jobs.store import JobStore
 from alignkit.server import errors, paths
+from alignkit.server.routers import auth as auth_routes
 from alignkit.server.routers import datasets, job_files, jobs, keys, llama_stack, pipelines
+from alignkit.server.routers import feedback as feedback_routes
 from alignkit.server.schemas import ErrorPublic
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -22,6 +24,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     keys.router,
     pipelines.router,
     llama_stack.router,  # Llama Stack's post-training API (v1)
+    auth_routes.router,  # users' logins and workspaces (the feedback domain's people)
+    feedback_routes.router,  # collecting feedback: datasets, records, leases, responses, export
 )
 # every route documents the one error body
 _ERRORS = {s: {"model": ErrorPublic} for s in (401, 403, 404, 409, 422)}

@@ -1,0 +1,156 @@
+"""/api/feedback: feedback datasets in a workspace, their records, next-record with its
+lease, responses (drafts, submits with an idempotency key, edits with history, discards),
+the export as preference pairs and the progress counts (server/feedback/)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+from fastapi.responses import JSONResponse
+
+from alignkit.jobs.store import utcnow
+from alignkit.server.deps import Store
+from alignkit.server.feedback import auth, export, responses
+from alignkit.server.feedback import store as fb
+from alignkit.server.feedback.deps import Caller
+from alignkit.server.feedback.schemas import (
+    AssignmentPublic,
+    ExportPublic,
+    FeedbackDatasetCreate,
+    FeedbackDatasetPublic,
+    FeedbackDatasetUpdate,
+    HistoryPublic,
+    ProgressPublic,
+    RecordPublic,
+    RecordsCreate,
+    RecordsCreated,
+    ResponseCreate,
+    ResponsePublic,
+    ResponseUpdate,
+)
+
+router = APIRouter(prefix="/api/feedback", tags=["feedback"])
+
+
+@router.post(
+    "/workspaces/{workspace_id}/datasets", status_code=201, response_model=FeedbackDatasetPublic
+)
+def create_dataset(workspace_id: str, body: FeedbackDatasetCreate, store: Store, caller: Caller):
+    auth.workspace_access(store.engine, workspace_id, caller.user_id, manage=True)
+    return fb.create_dataset(
+        store.engine, workspace_id, body.name, body.question.model_dump(), body.guidelines,
+        body.min_submitted,
+    )  # fmt: skip
+
+
+@router.get("/workspaces/{workspace_id}/datasets", response_model=list[FeedbackDatasetPublic])
+def list_datasets(workspace_id: str, store: Store, caller: Caller):
+    auth.workspace_access(store.engine, workspace_id, caller.user_id, manage=False)
+    return fb.list_datasets(store.engine, workspace_id)
+
+
+@router.get("/datasets/{dataset_id}", response_model=FeedbackDatasetPublic)
+def get_dataset(dataset_id: str, store: Store, caller: Caller):
+    return fb.dataset(store.engine, dataset_id, caller.user_id)
+
+
+@router.patch("/datasets/{dataset_id}", response_model=FeedbackDatasetPublic)
+def update_dataset(dataset_id: str, body: FeedbackDatasetUpdate, store: Store, caller: Caller):
+    return fb.update_dataset(store.engine, dataset_id, caller.user_id, **body.model_dump())
+
+
+@router.post("/datasets/{dataset_id}/records", status_code=201, response_model=RecordsCreated)
+def add_records(dataset_id: str, body: RecordsCreate, store: Store, caller: Caller):
+    """Prompts with their candidate answers, as a JSON list."""
+    items = [r.model_dump() for r in body.records]
+    return RecordsCreated(ids=fb.add_records(store.engine, dataset_id, caller.user_id, items))
+
+
+@router.get("/datasets/{dataset_id}/records", response_model=list[RecordPublic])
+def list_records(
+    dataset_id: str, store: Store, caller: Caller,
+    offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+):  # fmt: skip
+    return fb.list_records(store.engine, dataset_id, caller.user_id, offset, limit)
+
+
+@router.get(
+    "/datasets/{dataset_id}/next",
+    response_model=AssignmentPublic,
+    responses={204: {"description": "Nothing left for you to answer."}},
+)
+def next_record(dataset_id: str, store: Store, caller: Caller):
+    """The record to answer next, leased to you (renew with PUT .../records/ID/lease while
+    its page is open); your draft of it comes with it."""
+    assignment = fb.next_record(store.engine, dataset_id, caller.user_id)
+    if assignment is None:
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return assignment
+
+
+@router.put("/records/{record_id}/lease", response_model=AssignmentPublic)
+def renew_lease(record_id: str, store: Store, caller: Caller):
+    return fb.renew_lease(store.engine, record_id, caller.user_id)
+
+
+@router.delete("/records/{record_id}/lease", status_code=204)
+def release_lease(record_id: str, store: Store, caller: Caller) -> Response:
+    fb.release_lease(store.engine, record_id, caller.user_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/records/{record_id}/responses",
+    status_code=201,
+    response_model=ResponsePublic,
+    responses={200: {"model": ResponsePublic, "description": "A retry: the first response."}},
+)
+def respond(
+    record_id: str, body: ResponseCreate, store: Store, caller: Caller,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+):  # fmt: skip
+    """Submit (or save a draft of) your answer. A retry with the same Idempotency-Key (header
+    or body) returns the first response with 200; without a live lease, a record that has
+    all its responses is a 409."""
+    key = idempotency_key or body.idempotency_key
+    record, made = responses.respond(
+        store.engine, record_id, caller.user_id, body.value, body.status, key
+    )
+    payload = ResponsePublic.model_validate(record).model_dump(mode="json")
+    return JSONResponse(payload, status_code=201 if made else 200)
+
+
+@router.get("/records/{record_id}/response", response_model=ResponsePublic)
+def my_response(record_id: str, store: Store, caller: Caller):
+    """Your response to the record: a draft survives a reload."""
+    return responses.my_response(store.engine, record_id, caller.user_id)
+
+
+@router.post("/records/{record_id}/discard", response_model=ResponsePublic)
+def discard(record_id: str, store: Store, caller: Caller):
+    return responses.discard(store.engine, record_id, caller.user_id)
+
+
+@router.put("/responses/{response_id}", response_model=ResponsePublic)
+def edit_response(response_id: str, body: ResponseUpdate, store: Store, caller: Caller):
+    """Change your response; what it was is kept in its history."""
+    engine = store.engine
+    return responses.edit_response(engine, response_id, caller.user_id, body.value, body.status)
+
+
+@router.get("/responses/{response_id}/history", response_model=list[HistoryPublic])
+def history(response_id: str, store: Store, caller: Caller):
+    return responses.history(store.engine, response_id, caller.user_id)
+
+
+@router.get("/datasets/{dataset_id}/export", response_model=ExportPublic)
+def export_dataset(dataset_id: str, store: Store, caller: Caller):
+    """The submitted responses in alignkit's canonical shape: preference pairs
+    (prompt/chosen/rejected, h flags) or KTO rows (prompt/completion/label)."""
+    return export.export(store.engine, dataset_id, caller.user_id)
+
+
+@router.get("/datasets/{dataset_id}/progress", response_model=ProgressPublic)
+def progress(dataset_id: str, store: Store, caller: Caller):
+    return export.progress(store.engine, dataset_id, caller.user_id, utcnow())
