@@ -57,9 +57,9 @@ def test_export_preference_is_the_rule_up_to_annotator_noise(tmp_path):
 
 
 def test_a_finished_stage_is_reused_only_with_the_same_settings(tmp_path):
-    from alignkit.data.write import write_json
     from alignkit.demo.pipeline import DemoSettings, _finished
     from alignkit.demo.stages import dpo_settings
+    from alignkit.io import write_json
 
     s = dpo_settings(DemoSettings(output_dir=tmp_path))
     run = s.output_dir

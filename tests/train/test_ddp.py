@@ -22,7 +22,7 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("accelerate")
 
 from alignkit.paths import cache_dir  # noqa: E402
-from alignkit.train.rundir import MARKER  # noqa: E402
+from alignkit.runfolder import MARKER  # noqa: E402
 from tests.train.helpers import make_dataset, read_metrics  # noqa: E402
 
 WORLD = 2

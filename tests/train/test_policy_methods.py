@@ -11,8 +11,9 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from alignkit.errors import AlignkitError  # noqa: E402
+from alignkit.runfolder import MARKER  # noqa: E402
 from alignkit.train import dpo, kto, orpo, sft  # noqa: E402
-from alignkit.train.rundir import MARKER, last_complete_checkpoint  # noqa: E402
+from alignkit.train.rundir import last_complete_checkpoint  # noqa: E402
 from tests.train.helpers import make_dataset, preference_rows, read_metrics  # noqa: E402
 
 METHODS = {

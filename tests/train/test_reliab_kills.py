@@ -21,7 +21,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from alignkit.train.rundir import MARKER, last_complete_checkpoint  # noqa: E402
+from alignkit.runfolder import MARKER  # noqa: E402
+from alignkit.train.rundir import last_complete_checkpoint  # noqa: E402
 from tests.train.helpers import make_dataset, read_metrics  # noqa: E402
 
 CTX = multiprocessing.get_context("forkserver")

@@ -16,8 +16,8 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from alignkit.errors import AlignkitError, BusyError  # noqa: E402
+from alignkit.runfolder import MARKER  # noqa: E402
 from alignkit.train import rm  # noqa: E402
-from alignkit.train.rundir import MARKER  # noqa: E402
 from tests.train.helpers import make_dataset, read_metrics  # noqa: E402
 
 

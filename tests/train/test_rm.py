@@ -14,8 +14,9 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from alignkit.runfolder import MARKER  # noqa: E402
 from alignkit.train import rm  # noqa: E402
-from alignkit.train.rundir import MARKER, last_complete_checkpoint  # noqa: E402
+from alignkit.train.rundir import last_complete_checkpoint  # noqa: E402
 from tests.train.helpers import make_dataset, read_metrics  # noqa: E402
 
 

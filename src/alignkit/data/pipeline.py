@@ -35,8 +35,9 @@ from alignkit.data.settings import IngestSettings
 from alignkit.data.split import SPLITS, assign
 from alignkit.data.stage import staged_folder
 from alignkit.data.validate import CHARS_PER_TOKEN, Rules, measure, reasons
-from alignkit.data.write import write_json, write_jsonl, write_split
+from alignkit.data.write import write_jsonl, write_split
 from alignkit.errors import AlignkitError
+from alignkit.io import write_json
 from alignkit.locks import folder_lock
 
 REPORT_NAME = integrity.REPORT_NAME

@@ -1,10 +1,8 @@
-"""Atomic writers: every file is written to a temporary name in the same folder, flushed to
-disk, then renamed over the target, so a killed ingest never leaves a half-written split."""
+"""The ingest's split writers (JSONL, Parquet), atomic through alignkit.io: a killed ingest
+never leaves a half-written split."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -12,24 +10,7 @@ import orjson
 import polars as pl
 
 from alignkit.data.settings import OutputFormat
-
-
-@contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def write_json(value: object, path: Path) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n")
+from alignkit.io import atomic_path
 
 
 def _jsonl_rows(frame: pl.DataFrame, json_columns: Sequence[str]) -> Iterator[bytes]:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from alignkit.data.write import write_json
 from alignkit.demo.content import ITEMS
+from alignkit.io import write_json
 
 ANNOTATORS = {"annotator-1": 0.04, "annotator-2": 0.08, "annotator-3": 0.12}  # error rates
 FILLERS = (

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from alignkit.errors import AlignkitError
+from alignkit.runfolder import CONFIG_FILE, RUN_FILE
 
 TARGETS = {"rm_auc": 0.95, "win_rate": 0.65, "win_rate_low": 0.55}
 
@@ -60,8 +61,8 @@ class DemoSettings:
 def _finished(run_dir: Path, settings) -> bool:
     """The run folder holds a finished run of exactly these settings."""
     try:
-        run = json.loads((run_dir / "run.json").read_text())
-        config = json.loads((run_dir / "config.json").read_text())
+        run = json.loads((run_dir / RUN_FILE).read_text())
+        config = json.loads((run_dir / CONFIG_FILE).read_text())
     except (FileNotFoundError, json.JSONDecodeError):
         return False
     return run.get("status") == "succeeded" and config == settings.to_dict()
@@ -73,7 +74,7 @@ def _train(module, settings, progress, label: str, fresh: bool):
     task = progress.add_task(label, total=None)
     if not fresh and _finished(settings.output_dir, settings):
         progress.update(task, total=1, completed=1, description=f"{label} (reused)")
-        return json.loads((settings.output_dir / "run.json").read_text())
+        return json.loads((settings.output_dir / RUN_FILE).read_text())
     result = module.train(settings, callbacks=[StepProgress(progress, task)])
     return result.run
 
@@ -84,9 +85,9 @@ def run_demo(settings: DemoSettings, console=None) -> dict[str, Any]:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from alignkit.data import ingest
-    from alignkit.data.write import write_json
     from alignkit.demo.export import write_sample_export
     from alignkit.demo.stages import dpo_settings, evaluate_policy, evaluate_rm, rm_settings
+    from alignkit.io import write_json
     from alignkit.train import dpo, rm
 
     console = console or Console()

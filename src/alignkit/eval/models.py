@@ -12,29 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from alignkit.errors import AlignkitError
-
-
-def run_folder(name_or_path: str | Path) -> Path | None:
-    """The training run folder behind `name_or_path`: the folder itself (with run.json and
-    model/), or the run holding it when it is a run's `model/`; None for anything else."""
-    from alignkit.models.resolve import RUN_MODEL_DIR
-
-    path = Path(name_or_path).expanduser()
-    if (path / "run.json").is_file() and (path / RUN_MODEL_DIR).is_dir():
-        return path
-    if path.name == RUN_MODEL_DIR and (path.parent / "run.json").is_file():
-        return path.parent
-    return None
+from alignkit.runfolder import CONFIG_FILE, MODEL_DIR, run_of
 
 
 def run_config(name_or_path: str | Path) -> dict[str, Any]:
     """The resolved settings a run was trained with (its config.json), or {} when
     `name_or_path` is not a run folder."""
-    run = run_folder(name_or_path)
+    run = run_of(name_or_path)
     if run is None:
         return {}
     try:
-        data = json.loads((run / "config.json").read_text(encoding="utf-8"))
+        data = json.loads((run / CONFIG_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -62,7 +50,7 @@ def output_folder(name_or_path: str, output: Path | None) -> Path:
     the folder itself for a plain model folder). A built-in or hub name has no folder."""
     if output is not None:
         return Path(output)
-    run = run_folder(name_or_path)
+    run = run_of(name_or_path)
     if run is not None:
         return run
     path = Path(name_or_path).expanduser()
@@ -72,11 +60,9 @@ def output_folder(name_or_path: str, output: Path | None) -> Path:
 
 
 def _adapter_folder(name_or_path: str) -> Path | None:
-    from alignkit.models.resolve import RUN_MODEL_DIR
-
     path = Path(name_or_path).expanduser()
-    if run_folder(path) == path:
-        path = path / RUN_MODEL_DIR
+    if run_of(path) == path:
+        path = path / MODEL_DIR
     if (path / "adapter_config.json").is_file() and not (path / "config.json").is_file():
         return path
     return None

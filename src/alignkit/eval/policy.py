@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from alignkit.errors import AlignkitError
+from alignkit.runfolder import GENERATIONS, POLICY_EVAL
 
-RESULT_FILE = "eval_policy.json"
-GENERATIONS_FILE = "generations.jsonl"
 VERDICTS = {1: "win", 0: "tie", -1: "loss"}
 
 
@@ -235,10 +234,9 @@ def evaluate(settings: PolicyEvalSettings) -> PolicyEvalResult:
     """Implicit-reward metrics on the split's pairs and a judged win-rate on its prompts;
     returns the metrics and writes eval_policy.json and generations.jsonl."""
     from alignkit.data.load import load_split
-    from alignkit.data.write import write_json
-    from alignkit.eval.io import write_rows
     from alignkit.eval.judges import make_judge
     from alignkit.eval.models import load_policy, output_folder, run_config, tokenization
+    from alignkit.io import write_json, write_rows
 
     judge = None
     if settings.num_prompts > 0:  # a bad --judge fails here, before any model loads
@@ -292,9 +290,9 @@ def evaluate(settings: PolicyEvalSettings) -> PolicyEvalResult:
         "settings": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()},
         "tokenization": tok,
     }
-    files = {"result": out_dir / RESULT_FILE}
+    files = {"result": out_dir / POLICY_EVAL}
     if judge is not None:
-        files["generations"] = out_dir / GENERATIONS_FILE
+        files["generations"] = out_dir / GENERATIONS
         write_rows(rows, files["generations"])
     write_json(report, files["result"])  # last: its presence means the evaluation completed
     return PolicyEvalResult(metrics=metrics, output_dir=out_dir, files=files, report=report)

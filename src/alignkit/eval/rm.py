@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from alignkit.errors import AlignkitError
-
-RESULT_FILE = "eval_rm.json"
-SCORES_FILE = "eval_rm_scores.jsonl"
+from alignkit.runfolder import RM_EVAL, RM_SCORES
 
 
 @dataclass
@@ -78,10 +76,9 @@ def evaluate(settings: RMEvalSettings) -> RMEvalResult:
     import numpy as np
 
     from alignkit.data.load import load_split
-    from alignkit.data.write import write_json
     from alignkit.eval import metrics as m
-    from alignkit.eval.io import write_rows
     from alignkit.eval.models import autocast, load_reward, output_folder, run_config, tokenization
+    from alignkit.io import write_json, write_rows
     from alignkit.models.scoring import pair_metrics, score_ids
     from alignkit.models.tokenize import is_encoder, tokenize_pairs
 
@@ -143,7 +140,7 @@ def evaluate(settings: RMEvalSettings) -> RMEvalResult:
         }
         for i in range(n)
     )
-    files = {"result": out_dir / RESULT_FILE, "scores": out_dir / SCORES_FILE}
+    files = {"result": out_dir / RM_EVAL, "scores": out_dir / RM_SCORES}
     write_rows(rows, files["scores"])
     write_json(report, files["result"])  # last: its presence means the evaluation completed
     return RMEvalResult(metrics=metrics, output_dir=out_dir, files=files, report=report)

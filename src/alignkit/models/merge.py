@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 
 from alignkit.errors import AlignkitError
+from alignkit.runfolder import CONFIG_FILE, MODEL_DIR, RUN_FILE, is_run
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +60,9 @@ class Adapter:
 def adapter_folder(name_or_path: str | Path) -> Path | None:
     """The LoRA adapter folder behind `name_or_path` (a run folder or a run's `model/`), or None
     when it is no such folder (a full model, a built-in name, a hub id)."""
-    from alignkit.models.resolve import RUN_MODEL_DIR
-
     path = Path(name_or_path).expanduser()
-    if (path / "run.json").is_file() and (path / RUN_MODEL_DIR).is_dir():
-        path = path / RUN_MODEL_DIR
+    if is_run(path):
+        path = path / MODEL_DIR
     if (path / ADAPTER_CONFIG).is_file() and not (path / "config.json").is_file():
         return path
     return None
@@ -71,16 +70,14 @@ def adapter_folder(name_or_path: str | Path) -> Path | None:
 
 def find_adapter(name_or_path: str | Path) -> Adapter:
     """The adapter behind a run folder (or an adapter folder), or one line saying why not."""
-    from alignkit.models.resolve import RUN_MODEL_DIR
-
     given = Path(name_or_path).expanduser()
     if not given.is_dir():
         raise AlignkitError(f"'{name_or_path}' is not a folder (give a LoRA run's folder)")
     folder = adapter_folder(given)
     if folder is None:
-        if (given / "run.json").is_file() and not (given / RUN_MODEL_DIR).is_dir():
+        if (given / RUN_FILE).is_file() and not (given / MODEL_DIR).is_dir():
             raise AlignkitError(f"run folder '{name_or_path}' has no model/ (it did not finish)")
-        if (given / "config.json").is_file() or (given / RUN_MODEL_DIR / "config.json").is_file():
+        if (given / "config.json").is_file() or (given / MODEL_DIR / "config.json").is_file():
             raise AlignkitError(
                 f"'{name_or_path}' holds a full model, not a LoRA adapter: nothing to merge"
             )
@@ -102,8 +99,8 @@ def find_adapter(name_or_path: str | Path) -> Adapter:
             f"the LoRA adapter in '{folder}' has no {ADAPTER_WEIGHTS}"
             + (" (pickled .bin adapters are refused)" if pickled else "")
         )
-    run = folder.parent if folder.name == RUN_MODEL_DIR else None
-    if run is not None and not (run / "run.json").is_file():
+    run = folder.parent if folder.name == MODEL_DIR else None
+    if run is not None and not (run / RUN_FILE).is_file():
         run = None
     recorded = config.get("base_model_name_or_path") or None
     named = _run_base(run) if run is not None else None
@@ -117,8 +114,8 @@ def find_adapter(name_or_path: str | Path) -> Adapter:
 def _run_base(run: Path) -> str | None:
     # the run's own name for its base ("tiny-llama") resolves on any machine; the adapter's
     # base_model_name_or_path is the absolute folder it was trained from, which may be gone
-    method = (_read_json(run / "run.json") or {}).get("method")
-    settings = _read_json(run / "config.json") or {}
+    method = (_read_json(run / RUN_FILE) or {}).get("method")
+    settings = _read_json(run / CONFIG_FILE) or {}
     value = settings.get(BASE_KEYS.get(method, "policy_model"))
     return str(value) if value else None
 

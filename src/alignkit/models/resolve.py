@@ -18,6 +18,7 @@ from alignkit import paths
 from alignkit.errors import AlignkitError
 from alignkit.models.integrity import check_weights, read_config
 from alignkit.models.registry import MODELS, ModelSpec
+from alignkit.runfolder import MODEL_DIR, is_run
 
 log = logging.getLogger(__name__)
 
@@ -29,18 +30,14 @@ def models_cache_dir() -> Path:
     return paths.cache_dir() / "models"
 
 
-# where a training run saves its final model, beside config.json (the run's settings)
-RUN_MODEL_DIR = "model"
-
-
 def resolve(name_or_path: str, *, trust_remote_code: bool = False) -> Path:
     """A local folder with safetensors weights and a tokenizer for `name_or_path`."""
     spec = MODELS.get(name_or_path.strip().lower())
     if spec is not None:
         return _resolve_builtin(spec)
     local = Path(name_or_path).expanduser()
-    if (local / "run.json").is_file() and (local / RUN_MODEL_DIR).is_dir():
-        local = local / RUN_MODEL_DIR  # an alignkit run folder: its final model
+    if is_run(local):
+        local = local / MODEL_DIR  # an alignkit run folder: its final model
     from alignkit.models.merge import adapter_folder, cached_merge
 
     if local.is_dir() and adapter_folder(local) is not None:  # a LoRA run: a chained stage

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from alignkit.commands import methods
 from alignkit.errors import AlignkitError
+from alignkit.io import atomic_path
 from alignkit.report import html as h
 from alignkit.report.compare import comparison
 from alignkit.report.dataset import dataset_section, used_by
@@ -162,8 +163,6 @@ def build(
     name_runs(runs)
     target = default_output(paths, Path(output) if output is not None else None)
     page = render(runs, title, examples)
-
-    from alignkit.data.write import atomic_path  # loads polars: only once there is a page
 
     with atomic_path(target) as tmp:
         tmp.write_text(page, encoding="utf-8")

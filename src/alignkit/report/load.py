@@ -16,17 +16,21 @@ from pathlib import Path
 from typing import Any
 
 from alignkit.errors import AlignkitError
+from alignkit.runfolder import (
+    CHECKPOINT_PREFIX,
+    CONFIG_FILE,
+    GENERATIONS,
+    METRICS_FILE,
+    MODEL_DIR,
+    POLICY_EVAL,
+    RM_EVAL,
+    RUN_FILE,
+)
 
-RUN_FILE = "run.json"
-CONFIG_FILE = "config.json"
-METRICS_FILE = "metrics.jsonl"
 # alignkit.data.pipeline.REPORT_NAME, not imported from there: that module loads polars
 DATASET_REPORT = "schema_report.json"
-RM_EVAL = "eval_rm.json"
-POLICY_EVAL = "eval_policy.json"
-GENERATIONS = "generations.jsonl"
 # folders under a run that hold models, never results: not searched (a checkpoint is large)
-SKIP_DIRS = ("model", "runs", "__pycache__")
+SKIP_DIRS = (MODEL_DIR, "runs", "__pycache__")
 SEARCH_DEPTH = 3  # run/eval/<judge>/eval_policy.json is two below the run
 
 
@@ -125,7 +129,7 @@ def _result_files(root: Path, name: str) -> list[Path]:
             for d in dirs
             if depth < SEARCH_DEPTH
             and d not in SKIP_DIRS
-            and not d.startswith(("checkpoint-", "."))
+            and not d.startswith((CHECKPOINT_PREFIX, "."))
         )
         if name in files:
             found.append(Path(folder) / name)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from transformers import TrainerCallback
 
-from alignkit.data.write import write_json
-from alignkit.train.rundir import MARKER, RunDir, rotate_checkpoints
+from alignkit.io import write_json
+from alignkit.runfolder import CHECKPOINT_PREFIX, MARKER
+from alignkit.train.rundir import RunDir, rotate_checkpoints
 
 
 class MetricsCallback(TrainerCallback):
@@ -45,7 +46,7 @@ class CheckpointMarker(TrainerCallback):
             args.distributed_state.wait_for_everyone()
         if not state.is_world_process_zero:
             return
-        path = Path(args.output_dir) / f"checkpoint-{state.global_step}" / MARKER
+        path = Path(args.output_dir) / f"{CHECKPOINT_PREFIX}{state.global_step}" / MARKER
         write_json({"step": state.global_step, "time": time.time()}, path)
         rotate_checkpoints(Path(args.output_dir), self.keep)
 

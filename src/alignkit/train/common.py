@@ -14,13 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from alignkit.errors import AlignkitError
 from alignkit.launch import launched_world_size
+from alignkit.runfolder import CONFIG_FILE, MODEL_DIR, RUN_FILE, checkpoint_step
 from alignkit.train.rundir import (
-    CONFIG_FILE,
     DISK_FULL,
-    MODEL_DIR,
-    RUN_FILE,
     RunDir,
-    checkpoint_step,
     disk_full,
     last_complete_checkpoint,
     read_json,
@@ -219,9 +216,7 @@ def run_training(trainer, run: RunDir, resume_from: Path | None) -> dict:
 def save_final(trainer, tokenizer, output_dir: Path) -> Path:
     """The final model (or LoRA adapter) and tokenizer go to `model/`: the run folder's own
     config.json holds the run's settings, and a model folder needs its config.json too."""
-    from alignkit.models.resolve import RUN_MODEL_DIR
-
-    path = Path(output_dir) / RUN_MODEL_DIR
+    path = Path(output_dir) / MODEL_DIR
     trainer.save_model(str(path))  # every rank: FSDP and ZeRO-3 gather the weights to save
     if trainer.args.should_save:  # one writer: ranks writing the same files can interleave
         tokenizer.save_pretrained(str(path))

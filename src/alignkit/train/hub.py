@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from alignkit.errors import AlignkitError, HubError
-from alignkit.train.rundir import CONFIG_FILE, MODEL_DIR, RUN_FILE, read_json, write_run_record
+from alignkit.runfolder import CONFIG_FILE, MODEL_DIR, RUN_FILE
+from alignkit.train.rundir import read_json, write_run_record
 
 CARD_FILE = "README.md"
 EVAL_FILES = ("eval_rm.json", "eval_policy.json")  # what `alignkit eval` writes in a run folder

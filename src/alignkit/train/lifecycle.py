@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from alignkit.launch import is_main_process
+from alignkit.runfolder import RUN_FILE
 from alignkit.train import common, tracking
-from alignkit.train.rundir import RUN_FILE, RunDir, read_json
+from alignkit.train.rundir import RunDir, read_json
 from alignkit.train.settings import CommonSettings
 
 

@@ -25,12 +25,22 @@ from typing import Any
 
 import orjson
 
-from alignkit.data.write import write_json
+from alignkit.io import atomic_path, write_json
 from alignkit.launch import is_main_process
+from alignkit.runfolder import (
+    CHECKPOINT_PREFIX,
+    CONFIG_FILE,
+    LOG_FILE,
+    MARKER,
+    METRICS_FILE,
+    MODEL_DIR,
+    RUN_FILE,
+    TENSORBOARD_DIR,
+    checkpoint_step,
+    complete_checkpoints,
+)
 
-MARKER = "alignkit_complete.json"
 STATUSES = ("running", "succeeded", "failed", "stopped")
-RUN_FILE, CONFIG_FILE, MODEL_DIR = "run.json", "config.json", "model"
 # a write that finds the disk full: errno ENOSPC, or EDQUOT for a user over quota
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 LOGGERS = ("alignkit", "transformers", "trl", "peft", "accelerate")
@@ -71,7 +81,7 @@ class RunDir:
 
     @property
     def metrics_path(self) -> Path:
-        return self.path / "metrics.jsonl"
+        return self.path / METRICS_FILE
 
     def start(self, settings: dict[str, Any], resume_step: int | None) -> None:
         """Open the folder for this run: fresh (`resume_step` None) or resuming from the
@@ -86,7 +96,7 @@ class RunDir:
             trim_metrics(self.metrics_path, resume_step)
         write_json(settings, self.path / CONFIG_FILE)
         mode = "w" if resume_step is None else "a"
-        handler = logging.FileHandler(self.path / "train.log", mode=mode)
+        handler = logging.FileHandler(self.path / LOG_FILE, mode=mode)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         for name in LOGGERS:
             logging.getLogger(name).addHandler(handler)
@@ -137,21 +147,6 @@ def last_complete_checkpoint(output_dir: Path) -> Path | None:
     return found[-1] if found else None
 
 
-def checkpoint_step(path: Path) -> int | None:
-    step = path.name.removeprefix("checkpoint-")
-    return int(step) if path.name.startswith("checkpoint-") and step.isdigit() else None
-
-
-def complete_checkpoints(output_dir: Path) -> list[Path]:
-    """Complete checkpoints, oldest first."""
-    found = []
-    for path in Path(output_dir).glob("checkpoint-*"):
-        step = checkpoint_step(path)
-        if step is not None and (path / MARKER).exists():
-            found.append((step, path))
-    return [path for _, path in sorted(found)]
-
-
 def remove_checkpoint(path: Path) -> None:
     # the marker goes first: a kill in the middle of the removal leaves an incomplete
     # checkpoint, which is never resumed from, rather than a marked one missing its weights
@@ -175,7 +170,7 @@ def rotate_checkpoints(output_dir: Path, keep: int | None) -> list[Path]:
 def drop_incomplete_checkpoints(output_dir: Path) -> None:
     """Checkpoints a kill cut short: never resumed from, and a resumed run would otherwise save
     into one of them, beside the stale files of the attempt that died."""
-    for path in Path(output_dir).glob("checkpoint-*"):
+    for path in Path(output_dir).glob(f"{CHECKPOINT_PREFIX}*"):
         if checkpoint_step(path) is not None and not (path / MARKER).exists():
             shutil.rmtree(path, ignore_errors=True)
 
@@ -183,7 +178,8 @@ def drop_incomplete_checkpoints(output_dir: Path) -> None:
 def clear_previous_run(output_dir: Path) -> None:
     """What an earlier run left: its checkpoints (a later --resume would continue from them
     under this run's config.json), its final model and its metrics."""
-    leftovers = [p for p in Path(output_dir).glob("checkpoint-*") if checkpoint_step(p) is not None]
+    found = Path(output_dir).glob(f"{CHECKPOINT_PREFIX}*")
+    leftovers = [p for p in found if checkpoint_step(p) is not None]
     if (Path(output_dir) / MODEL_DIR).is_dir():
         leftovers.append(Path(output_dir) / MODEL_DIR)
     if leftovers:
@@ -197,10 +193,10 @@ def clear_previous_run(output_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
         else:
             remove_checkpoint(path)
-    (Path(output_dir) / "metrics.jsonl").unlink(missing_ok=True)
+    (Path(output_dir) / METRICS_FILE).unlink(missing_ok=True)
     # its TensorBoard curves would run on under this run's (W&B's wandb/ keeps its runs apart,
     # some perhaps not yet synced: it stays)
-    shutil.rmtree(Path(output_dir) / "tensorboard", ignore_errors=True)
+    shutil.rmtree(Path(output_dir) / TENSORBOARD_DIR, ignore_errors=True)
 
 
 def trim_metrics(path: Path, step: int) -> None:
@@ -216,8 +212,6 @@ def trim_metrics(path: Path, step: int) -> None:
             continue
         if isinstance(record, dict) and record.get("step", 0) <= step:
             kept.append(line if line.endswith(b"\n") else line + b"\n")
-    from alignkit.data.write import atomic_path
-
     with atomic_path(path) as tmp:
         tmp.write_bytes(b"".join(kept))
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from alignkit.errors import AlignkitError, DependencyError
+from alignkit.runfolder import TENSORBOARD_DIR
 
 # --report-to name -> (modules that provide it, its name, what to install)
 LIBRARIES = {
@@ -37,7 +38,6 @@ LIBRARIES = {
     # torch's SummaryWriter needs the tensorboard package; transformers also takes tensorboardX
     "tensorboard": (("tensorboard", "tensorboardX"), "TensorBoard", "alignkit[tensorboard]"),
 }
-TENSORBOARD_DIR, WANDB_DIR = "tensorboard", "wandb"
 UNLOGGED = ("training_args.bin",)  # a pickle: alignkit's models are safetensors only
 STATUS = {  # run.json status -> MLflow's
     "succeeded": "FINISHED",
