@@ -173,3 +173,15 @@ def test_export_ranking_and_kto(env):
                           json={"records": [{"prompt": "p", "answers": []}]},
                           headers=env.admin)  # fmt: skip
     assert_error(bad, 422, "AK-INPUT")
+
+
+def test_a_draft_and_its_submit_may_share_a_key(env):
+    wid, (a,), _users = _team(env, 1)
+    did, ids = env.dataset(wid, {"type": "thumbs"}, [{"prompt": "p", "answers": ["x"]}])
+    url, key = f"/api/feedback/records/{ids[0]}/responses", {"Idempotency-Key": "same"}
+    draft = env.client.post(url, json={"value": {}, "status": "draft"}, headers=a | key)
+    submit = env.client.post(url, json={"value": {"thumbs": [True]}}, headers=a | key)
+    assert (draft.status_code, submit.status_code) == (201, 201)
+    assert submit.json()["status"] == "submitted" and submit.json()["id"] == draft.json()["id"]
+    retry = env.client.post(url, json={"value": {"thumbs": [False]}}, headers=a | key)
+    assert retry.status_code == 200 and retry.json() == submit.json()

@@ -124,6 +124,10 @@ def start_session(engine: Engine, user: UserRecord, ttl: timedelta = SESSION_TTL
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = utcnow()
     with writer(engine).begin() as conn:
+        # the user's dead sessions go as they log in again (no sweeper needed for them)
+        conn.execute(
+            delete(SESSIONS).where(SESSIONS.c.user_id == user.id, SESSIONS.c.expires_at <= now)
+        )
         conn.execute(
             insert(SESSIONS).values(
                 id=_digest(token),

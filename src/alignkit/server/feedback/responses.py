@@ -51,7 +51,14 @@ def respond(engine: Engine, record_id: str, user_id: str | None, value: dict[str
     with writer(engine).begin() as conn:
         record, ds = _locked_record(conn, record_id, user_id)
         own = _own_response(conn, record_id, user_id)
-        if own is not None and idempotency_key and own.idempotency_key == idempotency_key:
+        # a replay only of the same kind of call: a draft saved with the key and then
+        # submitted with it is a submit
+        if (
+            own is not None
+            and idempotency_key
+            and own.idempotency_key == idempotency_key
+            and (own.status == status)
+        ):
             return _response(own), False
         if own is not None and own.status == "submitted":
             raise ConflictError(
