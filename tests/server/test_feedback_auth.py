@@ -106,3 +106,16 @@ def test_roles_and_workspace_isolation(env):
     assert_error(again, 409, "AK-CONFLICT")
     assert_error(c.post("/api/feedback/workspaces", json={"name": "one"}, headers=env.admin),
                  409, "AK-CONFLICT")  # fmt: skip
+
+
+def test_every_feedback_route_needs_a_login_or_key(client):
+    spec = client.get("/openapi.json").json()["paths"]
+    routes = [
+        (method.upper(), path.replace("{", "").replace("}", ""))
+        for path, ops in spec.items()
+        if path.startswith(("/api/feedback", "/api/auth")) and path != "/api/auth/login"
+        for method in ops
+    ]
+    assert len(routes) >= 20
+    for method, path in routes:
+        assert_error(client.request(method, path), 401, "AK-AUTH")
