@@ -40,3 +40,19 @@ def test_a_failed_write_leaves_the_old_file(tmp_path):
     assert path.read_text() == '{\n  "a": 1\n}\n' and list(path.parent.iterdir()) == [path]
     assert io.write_rows([{"x": float("nan")}, {"x": 2}], path.with_suffix(".jsonl")) == 2
     assert path.with_suffix(".jsonl").read_text() == '{"x":null}\n{"x":2}\n'
+
+
+def test_one_way_to_flatten_chat_messages():
+    from alignkit.messages import as_text
+
+    chat = [
+        {"role": "system", "content": "be brief"},
+        {"role": "user", "content": [{"type": "text", "text": "hi"}, {"type": "image"}]},
+        {"role": "assistant"},
+    ]
+    assert as_text("plain") == "plain" and as_text(None) == "" and as_text([]) == ""
+    assert as_text(chat) == "be brief\nhi\n"
+    assert as_text(chat, roles=True) == "system: be brief\nuser: hi\nassistant: "
+    assert as_text(chat, sep=" | ") == "be brief | hi | "
+    assert as_text(chat, last_user=True) == "hi"
+    assert as_text([{"role": "system", "content": "s"}], last_user=True) == "s"

@@ -8,6 +8,7 @@ import pytest
 from alignkit.errors import AlignkitError
 from alignkit.eval import judges
 from alignkit.eval.policy import held_out_prompts
+from alignkit.messages import as_text
 
 
 def first_wins(prompt: str, a: str, b: str) -> int:
@@ -156,7 +157,9 @@ def test_built_in_rules():
     assert distinct("p", "a b a b a b") == pytest.approx(2 / 5)
     assert distinct("p", "the cat sat") == 1.0 and distinct("p", "") == 0.0
     assert (
-        judges.prompt_text([{"role": "system", "content": "s"}, {"role": "user", "content": "u"}])
+        as_text(
+            [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}], last_user=True
+        )
         == "u"
     )
 

@@ -6,8 +6,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from alignkit.messages import as_text
 from alignkit.report import svg
-from alignkit.report.text import Safe, clean, esc, fmt_duration, fmt_num, prompt_text
+from alignkit.report.text import Safe, clean, esc, fmt_duration, fmt_num
 
 NASTY = "a<b>&\"'\x00\x1b\ud83d"
 
@@ -102,6 +103,6 @@ def test_text_helpers():
     assert fmt_num(float("nan")) == "nan" and fmt_num([0.25, 1]) == "[0.2500, 1]"
     assert fmt_duration(48.88) == "48.9 s" and fmt_duration(3725) == "62 min 5 s"
     assert fmt_duration(None) == "—" and fmt_duration(7300) == "2 h 1 min"
-    assert prompt_text([{"role": "user", "content": "hi"}, {"role": "assistant"}]) == (
+    assert as_text([{"role": "user", "content": "hi"}, {"role": "assistant"}], roles=True) == (
         "user: hi\nassistant: "
     )

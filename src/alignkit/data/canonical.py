@@ -24,6 +24,7 @@ from alignkit.data.schema import (
     Kind,
     PreferencePair,
 )
+from alignkit.messages import as_text
 
 _DTYPES: dict[str, Any] = {
     "agreement": pl.Float64,
@@ -51,19 +52,6 @@ class Canonical:
     @property
     def text_columns(self) -> tuple[str, ...]:
         return TEXT_COLUMNS[self.kind]
-
-
-def content_text(value: Any) -> str:
-    """The words of a text: itself, or the contents of its messages joined by newlines."""
-    if isinstance(value, str):
-        return value
-    parts = []
-    for message in value:
-        content = message.get("content")
-        if isinstance(content, list):  # multimodal parts: keep the text ones
-            content = " ".join(p.get("text", "") for p in content if isinstance(p, dict))
-        parts.append(content if isinstance(content, str) else "")
-    return "\n".join(parts)
 
 
 def _as_messages(value: Any, column: str) -> list:
@@ -105,7 +93,7 @@ def from_records(records: Sequence[tuple[int, PreferencePair | Feedback]], kind:
         for c in columns:
             value = getattr(record, c)
             if c in texts:
-                lengths[c].append(len(content_text(value).strip()))
+                lengths[c].append(len(as_text(value).strip()))
                 if conversational:
                     value = _json(_as_messages(value, c))
             elif c in JSON_COLUMNS:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import orjson
 import polars as pl
 
-from alignkit.data.canonical import Canonical, content_text
+from alignkit.data.canonical import Canonical
+from alignkit.messages import as_text
 
 CHARS_PER_TOKEN = 4
 
@@ -33,7 +34,7 @@ class Rules:
 def _texts(canonical: Canonical, column: str) -> list[str]:
     values = canonical.frame[column].to_list()
     if canonical.conversational:
-        return ["" if v is None else content_text(orjson.loads(v)) for v in values]
+        return ["" if v is None else as_text(orjson.loads(v)) for v in values]
     return ["" if v is None else v for v in values]
 
 

@@ -38,6 +38,7 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from alignkit.errors import AlignkitError
+from alignkit.messages import as_text
 
 
 @dataclass
@@ -121,13 +122,6 @@ def registered(name: str | None = None) -> dict[str, Rule]:
     return RULES
 
 
-def prompt_text(prompt: Any) -> str:
-    if isinstance(prompt, str):
-        return prompt
-    users = [m for m in prompt if m.get("role") == "user"]
-    return str((users or prompt)[-1].get("content", "")) if prompt else ""
-
-
 # -- built-in rules --------------------------------------------------------------------------
 
 REFUSAL = re.compile(
@@ -180,7 +174,7 @@ class RuleJudge:
     def judge(self, prompts: list[Any], a: list[str], b: list[str]) -> list[Judgement]:
         out = []
         for prompt, ra, rb in zip(prompts, a, b):
-            text = prompt_text(prompt)
+            text = as_text(prompt, last_user=True)
             if self.rule.pairwise:
                 first = self._pairwise(text, ra, rb, "a, b")
                 second = -self._pairwise(text, rb, ra, "b, a")  # from a's side

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from alignkit.errors import AlignkitError
+from alignkit.messages import as_text
 from alignkit.runfolder import RM_EVAL, RM_SCORES
 
 
@@ -66,7 +67,7 @@ class RMEvalResult:
 
 
 def _preview(prompt: Any, limit: int = 160) -> str:
-    text = prompt if isinstance(prompt, str) else " | ".join(str(m.get("content")) for m in prompt)
+    text = as_text(prompt, sep=" | ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from alignkit.messages import as_text
+
 # Encoder-only model types: a reward model on one reads prompt and response as a text pair
 # through its [CLS]-like pooler, and none of them can be a policy (transformers would still
 # build some of them as a decoder-less "causal LM")
@@ -35,8 +37,7 @@ def sequence_ids(tokenizer, prompt: Any, response: Any, encoder: bool) -> list[i
     if isinstance(prompt, list):  # chat messages
         messages = prompt + (response if isinstance(response, list) else [response])
         if encoder or not getattr(tokenizer, "chat_template", None):
-            text = "\n".join(f"{m['role']}: {m['content']}" for m in messages)
-            return _as_list(tokenizer(text)["input_ids"])
+            return _as_list(tokenizer(as_text(messages, roles=True))["input_ids"])
         return _as_list(tokenizer.apply_chat_template(messages, tokenize=True))
     if encoder:
         return _as_list(tokenizer(prompt, response)["input_ids"])

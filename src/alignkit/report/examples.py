@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from alignkit.messages import as_text
 from alignkit.report import html as h
 from alignkit.report.load import PolicyEval
-from alignkit.report.text import Safe, esc, fmt_num, prompt_text, shorten
+from alignkit.report.text import Safe, esc, fmt_num, shorten
 
 MAX_CHARS = 2000  # per text: a runaway generation must not make the page megabytes long
 VERDICT_ORDER = ("win", "loss", "tie")
@@ -15,9 +16,9 @@ VERDICT_ORDER = ("win", "loss", "tie")
 
 def _key(row: dict[str, Any]) -> tuple[str, str, str]:
     return (
-        prompt_text(row.get("prompt")),
-        prompt_text(row.get("policy")),
-        prompt_text(row.get("reference")),
+        as_text(row.get("prompt"), roles=True),
+        as_text(row.get("policy"), roles=True),
+        as_text(row.get("reference"), roles=True),
     )
 
 
@@ -93,12 +94,12 @@ def examples_section(evals: list[PolicyEval], n: int) -> Safe:
                 Safe(
                     '<div class="example">'
                     f'<div class="prompt"><div class="label">prompt #{esc(row.get("index", i))}'
-                    f"</div>{_text_block(prompt_text(row.get('prompt')))}</div>"
+                    f"</div>{_text_block(as_text(row.get('prompt'), roles=True))}</div>"
                     '<div class="pair">'
                     f'<div class="side"><div class="label">policy</div>'
-                    f"{_text_block(prompt_text(row.get('policy')))}</div>"
+                    f"{_text_block(as_text(row.get('policy'), roles=True))}</div>"
                     f'<div class="side"><div class="label">reference</div>'
-                    f"{_text_block(prompt_text(row.get('reference')))}</div>"
+                    f"{_text_block(as_text(row.get('reference'), roles=True))}</div>"
                     f'</div><div class="verdicts">{verdicts}</div></div>'
                 )
             )

@@ -122,18 +122,3 @@ def shorten(text: str, limit: int) -> tuple[str, int]:
     if len(text) <= limit:
         return text, 0
     return text[:limit], len(text) - limit
-
-
-def prompt_text(prompt: Any) -> str:
-    """A prompt as plain text: chat messages become "role: content" lines."""
-    if isinstance(prompt, str):
-        return prompt
-    if isinstance(prompt, list):
-        lines = []
-        for m in prompt:
-            if isinstance(m, dict):
-                lines.append(f"{m.get('role', '?')}: {m.get('content', '')}")
-            else:
-                lines.append(str(m))
-        return "\n".join(lines)
-    return "" if prompt is None else str(prompt)
