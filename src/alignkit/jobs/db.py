@@ -66,9 +66,11 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
         # the driver's own transaction handling is off; _sqlite_begin emits BEGIN itself
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
+        # busy_timeout first: switching a new database to WAL takes a lock, and connections
+        # opening it together (a server and a worker starting) must wait for it, not fail
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # WAL: readers never block the writer; foreign keys are off per connection by default
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL except on power loss
         cursor.close()
