@@ -49,6 +49,30 @@ def test_bad_settings_fail_in_one_line(kwargs, match):
     with pytest.raises(AlignkitError, match=match) as info:
         LoadSettings(**kwargs)
     one_line(info.value)
+    if "dtype" not in kwargs:  # a training method's settings: the same fields, the same check
+        from alignkit.train.dpo import DPOSettings
+
+        with pytest.raises(AlignkitError, match=match):
+            DPOSettings(**kwargs)
+
+
+def test_the_model_fields_are_declared_once():
+    """Loader and training methods share ModelFields: one flag, help and check per field, flat
+    in the methods' settings (so their CLI flags and config keys are these names)."""
+    from dataclasses import fields
+
+    from alignkit.models import ModelFields
+    from alignkit.train.common import load_settings_of
+    from alignkit.train.settings import CommonSettings
+
+    model = {f.name: f for f in fields(ModelFields)}
+    common = {f.name: f for f in fields(CommonSettings)}
+    assert all(common[name].metadata == f.metadata for name, f in model.items())
+    assert [n for n in common if n in model] == list(model)  # together, after the run's fields
+    settings = CommonSettings(lora=True, lora_targets="q_proj, v_proj", fp16=True, lora_r=4)
+    load = load_settings_of(settings)
+    assert load.dtype == "fp16" and load.model_fields() == settings.model_fields()
+    assert load.lora_targets == ["q_proj", "v_proj"] and load.lora_r == 4
 
 
 def test_lora_targets_from_a_comma_list():

@@ -17,7 +17,7 @@ from alignkit.models.precision import (
 )
 from alignkit.models.registry import MODELS, ModelSpec
 from alignkit.models.resolve import models_cache_dir, resolve
-from alignkit.models.settings import LoadSettings
+from alignkit.models.settings import LoadSettings, ModelFields
 
 __all__ = [
     "CAUSAL_LM",
@@ -25,6 +25,7 @@ __all__ = [
     "PLAIN_CHAT_TEMPLATE",
     "SEQ_CLS",
     "LoadSettings",
+    "ModelFields",
     "ModelSpec",
     "apply_lora",
     "check_device_support",

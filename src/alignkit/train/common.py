@@ -47,17 +47,7 @@ def load_settings_of(s: CommonSettings):
     from alignkit.models import LoadSettings
 
     dtype = "bf16" if s.bf16 else "fp16" if s.fp16 else "auto"
-    return LoadSettings(
-        dtype=dtype,
-        lora=s.lora,
-        lora_r=s.lora_r,
-        lora_alpha=s.lora_alpha,
-        lora_dropout=s.lora_dropout,
-        lora_targets=s.lora_targets,
-        load_in_4bit=s.load_in_4bit,
-        gradient_checkpointing=s.gradient_checkpointing,
-        trust_remote_code=s.trust_remote_code,
-    )
+    return LoadSettings(dtype=dtype, **s.model_fields())
 
 
 def training_arguments(s: CommonSettings, has_eval: bool) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 
 from alignkit.config import load_settings  # noqa: F401 - re-exported: the train CLI's name for it
 from alignkit.errors import AlignkitError
+from alignkit.models.settings import ModelFields
 
 # a Hub repo id: `name` (the user's own namespace) or `org/name`
 REPO_ID = r"[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?"
@@ -28,7 +29,10 @@ def _names(value: str | list[str] | None) -> list[str]:
 
 
 @dataclass
-class CommonSettings:
+class _RunFields:
+    """The run's own fields; CommonSettings below adds the model's (alignkit.models.ModelFields)
+    after them, so flags and config.json keep this order."""
+
     # Fields a resume may change without `--resume-force`: they say how a run is resumed, watched
     # and kept (when it logs, evaluates, checkpoints and how many checkpoints it keeps, where
     # metrics go), never what it learns, so the resumed run ends with the same weights. The run
@@ -92,21 +96,16 @@ class CommonSettings:
         default=False,
         metadata={"help": "Resume even where settings or data differ from the run's own."},
     )
-    # model loading (see alignkit.models.LoadSettings)
+    # the precision: the loader's dtype (alignkit.models.LoadSettings) is bf16, fp16 or auto
     bf16: bool = field(default=False, metadata={"help": "bfloat16 weights and autocast."})
     fp16: bool = field(default=False, metadata={"help": "float16 mixed precision (GPU)."})
-    gradient_checkpointing: bool = field(
-        default=False, metadata={"help": "Trade compute for memory."}
-    )
-    lora: bool = field(default=False, metadata={"help": "Train LoRA adapters only."})
-    lora_r: int = field(default=16, metadata={"help": "LoRA rank."})
-    lora_alpha: int = field(default=32, metadata={"help": "LoRA alpha."})
-    lora_dropout: float = field(default=0.05, metadata={"help": "LoRA dropout."})
-    lora_targets: list[str] | None = field(
-        default=None, metadata={"help": "Module names for LoRA (default: all linear)."}
-    )
-    load_in_4bit: bool = field(default=False, metadata={"help": "QLoRA (GPU + bitsandbytes)."})
-    trust_remote_code: bool = field(default=False, metadata={"help": "Run model code from it."})
+
+
+@dataclass
+class CommonSettings(ModelFields, _RunFields):
+    """Settings shared by every training method: the run's fields, then the model's
+    (gradient checkpointing, LoRA/QLoRA, remote code), declared and checked once in
+    alignkit.models.ModelFields for the loader and every method alike, flat: one flag each."""
 
     def __post_init__(self) -> None:
         self.dataset_dir, self.output_dir = Path(self.dataset_dir), Path(self.output_dir)
@@ -120,7 +119,6 @@ class CommonSettings:
             (self.truncation in ("right", "left"), "--truncation must be right or left"),
             (min(self.eval_steps, self.save_steps, self.logging_steps) >= 1, "step intervals >= 1"),
             (not (self.bf16 and self.fp16), "--bf16 and --fp16 exclude each other"),
-            (self.lora_r >= 1 and 0 <= self.lora_dropout < 1, "bad LoRA rank or dropout"),
             (
                 self.save_total_limit is None or self.save_total_limit >= 1,
                 "--save-total-limit >= 1",
@@ -133,6 +131,7 @@ class CommonSettings:
         for ok, message in checks:
             if not ok:
                 raise AlignkitError(message)
+        ModelFields.__post_init__(self)
         self.report_to = [n for n in _names(self.report_to) if n != "none"]
         self.tags = _names(self.tags)
         if self.wandb and "wandb" not in self.report_to:
