@@ -252,6 +252,32 @@ def test_orpo_matches_trl_experimental_trainer():
     assert torch.allclose(orpo_odds_ratio_loss(chosen, rejected, 0.3), -trl_losses)
 
 
+@pytest.mark.parametrize("margin", [None, (0.5, -1.0, 2.0)])
+def test_reward_model_loss_matches_trl_reward_trainer(margin):
+    """What `alignkit train rm` runs is TRL's RewardTrainer.compute_loss: the same numbers."""
+    from collections import defaultdict
+    from types import SimpleNamespace
+
+    from trl import RewardTrainer
+
+    chosen, rejected = t(1.5, -0.2, 0.3), t(-0.5, 0.4, 0.3)
+    inputs = {"input_ids": None, "attention_mask": None}
+    if margin is not None:
+        inputs["margin"] = t(*margin)
+    model = SimpleNamespace(training=False)
+    logits = torch.cat([chosen, rejected]).unsqueeze(-1)
+    fake = SimpleNamespace(
+        model=model,
+        args=SimpleNamespace(center_rewards_coefficient=None),
+        accelerator=SimpleNamespace(gather=lambda x: x, gather_for_metrics=lambda x: x),
+        _metrics=defaultdict(lambda: defaultdict(list)),
+        _total_train_tokens=0,
+    )
+    loss = RewardTrainer.compute_loss(fake, lambda **kw: SimpleNamespace(logits=logits), inputs)
+    ours = reward_model_loss(chosen, rejected, inputs.get("margin")).mean()
+    torch.testing.assert_close(loss, ours)
+
+
 def test_kto_by_hand():
     # r = -10 - (-12) = 2, z0 = 1, beta = 0.5
     policy, ref, kl = t(-10, -10), t(-12, -12), 1.0

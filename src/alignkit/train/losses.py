@@ -5,6 +5,12 @@ wants length-averaged ones, see ``ipo_loss``) and
 every loss is returned per example, unreduced, so the caller picks mean/sum/weighting. The
 implicit rewards ``beta * (logp - ref_logp)`` are returned detached, for logging only.
 Write z for the DPO logits (pi_c - pi_r) - (ref_c - ref_r).
+
+No trainer calls these: every method trains with TRL's own loss (DPOTrainer, RewardTrainer,
+KTOTrainer, ORPOTrainer), and Factual-DPO is TRL's sigmoid loss on a shifted reference
+(dpo_trainer.py). They are the math written out, with paper and equation, tested by hand in
+tests/train/test_losses.py, and against the TRL code that runs where a test says so (the reward
+model's RewardTrainer.compute_loss and ORPO's odds_ratio_loss; not yet KTO's or DPO's).
 """
 
 from __future__ import annotations

@@ -4,9 +4,10 @@
         --output-dir artifacts/orpo/demo --lora
 
 TRL 1.16 ships ORPO only under `trl.experimental.orpo` (its API may change between TRL
-releases, which is why pyproject pins TRL's minor version). The loss is the chosen response's
-NLL plus lambda times `losses.orpo_odds_ratio_loss` (Hong et al. 2024, eqs. 6-7); TRL calls
-lambda `beta`.
+releases, which is why pyproject pins TRL's minor version). The loss that runs is TRL's:
+the chosen response's NLL plus lambda times the odds-ratio term, which
+`losses.orpo_odds_ratio_loss` writes out (Hong et al. 2024, eqs. 6-7) and is tested against
+TRL's `odds_ratio_loss`; TRL calls lambda `beta`.
 """
 
 from __future__ import annotations

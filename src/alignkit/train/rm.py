@@ -1,8 +1,11 @@
 """Reward-model training: a sequence classifier with one output, trained on preference pairs
-with the Bradley-Terry loss (TRL's RewardTrainer; `losses.reward_model_loss` is the same
-math), evaluated by pairwise accuracy and AUC on the eval split.
+with the Bradley-Terry loss, evaluated by pairwise accuracy and AUC on the eval split.
 
     alignkit train rm --base-model minilm-l6 --dataset-dir data/hh --output-dir artifacts/rm/hh
+
+The loss that runs is TRL's RewardTrainer.compute_loss (-log sigma(r_c - r_r - margin), plus
+--center-rewards); `losses.reward_model_loss` writes it out and is tested against it
+(tests/train/test_losses.py).
 """
 
 from __future__ import annotations
