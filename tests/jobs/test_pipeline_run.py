@@ -115,7 +115,8 @@ def test_a_sweep_pipeline_runs_reuses_and_reruns_only_what_changed(tmp_path):
         result = json.loads((runs / f"tiny_beta{b}" / "eval_policy.json").read_text())
         assert result["judge"]["spec"] == "rule:house-style" and result["win_rate"]
         assert result["policy"] == str(runs / f"tiny_beta{b}")
-    assert (runs / "report.html").is_file()
+    page = (runs / "report.html").read_text()
+    assert 'id="comparison"' in page and "tiny_beta0.5" in page  # the sweep side by side
 
     # the same file: every node reused, no job submitted
     again = steps(path)
