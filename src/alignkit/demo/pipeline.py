@@ -58,6 +58,147 @@ class DemoSettings:
             self.max_new_tokens = min(self.max_new_tokens, 64)
 
 
+def run_demo(settings: DemoSettings, console=None) -> dict[str, Any]:
+    """The recipe: each stage below, in order, timed; returns the summary (also written to
+    summary.json)."""
+    from alignkit.io import write_json
+
+    _quiet()
+    with _Stages(settings, console) as stage:
+        data = stage("ingest", export_and_ingest)
+        stage("rm", train_reward_model)
+        stage("dpo", train_policy)
+        rm_eval = stage("eval_rm", evaluate_reward_model)
+        judged = stage("eval_policy", evaluate_policy)
+        report_path = stage("report", write_report)
+    summary = _summary(settings, data, rm_eval, judged, report_path, stage.timings, stage.started)
+    write_json(summary, settings.output_dir / "summary.json")
+    return summary
+
+
+# -- the stages, in the order they run; each takes the settings and the progress display ------
+
+
+def export_and_ingest(s: DemoSettings, progress) -> dict[str, Any]:
+    """1. The annotation export (three simulated annotators), ingested into splits; returns the
+    ingest's report."""
+    from alignkit.data import ingest
+    from alignkit.demo.export import write_sample_export
+
+    task = progress.add_task("annotation export + ingest", total=2)
+    export = write_sample_export(s.output_dir / "export.json", s.records, s.seed)
+    progress.advance(task)
+    report = ingest(
+        input=export, output=s.output_dir / "data", train_ratio=0.65, eval_ratio=0.05,
+        test_ratio=0.30, shuffle_seed=s.seed,
+    )  # fmt: skip
+    progress.advance(task)
+    return report
+
+
+def train_reward_model(s: DemoSettings, progress) -> dict[str, Any]:
+    """2. The reward model (minilm-l6) on the train split; returns its run.json."""
+    from alignkit.demo.stages import rm_settings
+    from alignkit.train import rm
+
+    return _train(rm, rm_settings(s), progress, "reward model", s.fresh)
+
+
+def train_policy(s: DemoSettings, progress) -> dict[str, Any]:
+    """3. The DPO policy (Factual-DPO, LoRA on SmolLM2); returns its run.json."""
+    from alignkit.demo.stages import dpo_settings
+    from alignkit.train import dpo
+
+    return _train(dpo, dpo_settings(s), progress, "DPO policy", s.fresh)
+
+
+def evaluate_reward_model(s: DemoSettings, progress) -> dict[str, Any]:
+    """4. The reward model's AUC and accuracy on the test pairs."""
+    from alignkit.eval.rm import RMEvalSettings, evaluate
+
+    task = progress.add_task("evaluate reward model", total=1)
+    result = evaluate(
+        RMEvalSettings(model=str(s.output_dir / "rm"), dataset_dir=s.output_dir / "data")
+    )
+    progress.advance(task)
+    return result.metrics
+
+
+def evaluate_policy(s: DemoSettings, progress) -> dict[str, Any]:
+    """5. Policy vs reference on held-out prompts: generated once, judged by the oracle rule and
+    by the demo's reward model; plus the implicit-reward accuracy on the test pairs."""
+    from alignkit.demo.stages import policy_eval_settings
+    from alignkit.eval.policy import evaluate
+
+    task = progress.add_task("evaluate policy vs reference", total=2)
+    oracle = evaluate(policy_eval_settings(s, judge="rule:house-style"))
+    progress.advance(task)
+    by_rm = evaluate(policy_eval_settings(s, judge="rm", answers_from=oracle.files["generations"]))
+    progress.advance(task)
+    rows = _rows(oracle.files["generations"])
+    n = max(len(rows), 1)
+    return {
+        "oracle": _win(oracle.metrics),
+        "rm": _win(by_rm.metrics),
+        "policy_pass_rate": sum(r["score_policy"] for r in rows) / n,
+        "reference_pass_rate": sum(r["score_reference"] for r in rows) / n,
+        "implicit_reward_accuracy": oracle.metrics.get("implicit_reward_accuracy"),
+    }
+
+
+def write_report(s: DemoSettings, progress) -> Path:
+    """6. report.html over both runs and their evaluations."""
+    from alignkit.report import build
+
+    task = progress.add_task("report.html", total=1)
+    out = s.output_dir
+    path = build([out / "rm", out / "dpo"], out / "report.html", title="alignkit demo")
+    progress.advance(task)
+    return path
+
+
+# -- how the stages run -------------------------------------------------------------------------
+
+
+class _Stages:
+    """Runs one stage at a time under one progress display, timing each."""
+
+    def __init__(self, settings: DemoSettings, console=None) -> None:
+        self.settings, self.console = settings, console
+        self.timings: dict[str, float] = {}
+        self.started = time.time()
+
+    def __enter__(self) -> _Stages:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        columns = (
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+        )
+        self.progress = Progress(*columns, console=self.console or Console())
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.__exit__(*exc)
+
+    def __call__(self, name: str, stage):
+        clock = time.time()
+        value = stage(self.settings, self.progress)
+        self.timings[name] = round(time.time() - clock, 1)
+        return value
+
+
 def _finished(run_dir: Path, settings) -> bool:
     """The run folder holds a finished run of exactly these settings."""
     try:
@@ -69,6 +210,7 @@ def _finished(run_dir: Path, settings) -> bool:
 
 
 def _train(module, settings, progress, label: str, fresh: bool):
+    """Train, or reuse a run folder that already finished with these settings."""
     from alignkit.demo.progress import StepProgress
 
     task = progress.add_task(label, total=None)
@@ -77,61 +219,6 @@ def _train(module, settings, progress, label: str, fresh: bool):
         return json.loads((settings.output_dir / RUN_FILE).read_text())
     result = module.train(settings, callbacks=[StepProgress(progress, task)])
     return result.run
-
-
-def run_demo(settings: DemoSettings, console=None) -> dict[str, Any]:
-    """Every stage in order; returns the summary (also written to summary.json)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from alignkit.data import ingest
-    from alignkit.demo.export import write_sample_export
-    from alignkit.demo.stages import dpo_settings, evaluate_policy, evaluate_rm, rm_settings
-    from alignkit.io import write_json
-    from alignkit.train import dpo, rm
-
-    console = console or Console()
-    _quiet()
-    out = settings.output_dir
-    started = time.time()
-    timings: dict[str, float] = {}
-    columns = (
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console) as progress:
-
-        def stage(name: str, fn):
-            clock = time.time()
-            value = fn()
-            timings[name] = round(time.time() - clock, 1)
-            return value
-
-        def export_and_ingest():
-            task = progress.add_task("annotation export + ingest", total=2)
-            export = write_sample_export(out / "export.json", settings.records, settings.seed)
-            progress.advance(task)
-            report = ingest(
-                input=export, output=out / "data", train_ratio=0.65, eval_ratio=0.05,
-                test_ratio=0.30, shuffle_seed=settings.seed,
-            )  # fmt: skip
-            progress.advance(task)
-            return report
-
-        report = stage("ingest", export_and_ingest)
-        rm_s, dpo_s = rm_settings(settings), dpo_settings(settings)
-        stage("rm", lambda: _train(rm, rm_s, progress, "reward model", settings.fresh))
-        stage("dpo", lambda: _train(dpo, dpo_s, progress, "DPO policy", settings.fresh))
-        rm_eval = stage("eval_rm", lambda: evaluate_rm(settings, progress))
-        judged = stage("eval_policy", lambda: evaluate_policy(settings, progress))
-        report_path = stage("report", lambda: _report(settings, progress))
-
-    summary = _summary(settings, report, rm_eval, judged, report_path, timings, started)
-    write_json(summary, out / "summary.json")
-    return summary
 
 
 def _quiet() -> None:
@@ -147,16 +234,6 @@ def _quiet() -> None:
     transformers.logging.disable_progress_bar()
     warnings.filterwarnings("ignore", category=FutureWarning)
     warnings.filterwarnings("ignore", category=UserWarning)
-
-
-def _report(settings: DemoSettings, progress) -> Path:
-    from alignkit.report import build
-
-    task = progress.add_task("report.html", total=1)
-    out = settings.output_dir
-    path = build([out / "rm", out / "dpo"], out / "report.html", title="alignkit demo")
-    progress.advance(task)
-    return path
 
 
 def _summary(settings, report, rm_eval, judged, report_path, timings, started) -> dict:
@@ -186,3 +263,13 @@ def _summary(settings, report, rm_eval, judged, report_path, timings, started) -
         "report": str(report_path),
         "output_dir": str(settings.output_dir),
     }
+
+
+def _win(metrics: dict[str, Any]) -> dict[str, Any]:
+    keys = ("prompts", "wins", "ties", "losses", "win_rate", "win_rate_ci95")
+    return {k: metrics[k] for k in keys}
+
+
+def _rows(path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]

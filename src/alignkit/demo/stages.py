@@ -1,4 +1,4 @@
-"""The demo's training settings and evaluations (pipeline.py runs them in order).
+"""The settings of the demo's stages (pipeline.py runs them in order).
 
 The hyperparameters are the ones measured to reach the demo's targets on a 2-core CPU in its
 time budget (README, "The demo"): LoRA on every linear layer of SmolLM2 and Factual-DPO with
@@ -8,9 +8,11 @@ SmolLM2 forward pass ran at 1.7 s in fp32 and 2.2 s under bf16 autocast.
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alignkit.demo.pipeline import DemoSettings
+if TYPE_CHECKING:
+    from alignkit.demo.pipeline import DemoSettings
 
 
 def rm_settings(s: DemoSettings):
@@ -34,63 +36,17 @@ def dpo_settings(s: DemoSettings):
     )  # fmt: skip
 
 
-def evaluate_rm(s: DemoSettings, progress) -> dict[str, Any]:
-    from alignkit.eval.rm import RMEvalSettings, evaluate
+def policy_eval_settings(s: DemoSettings, judge: str, answers_from: Path | None = None):
+    """The policy against its reference on the held-out prompts, judged by the oracle rule
+    (which also scores 48 test pairs by implicit reward) or, with `judge="rm"`, by the demo's
+    reward model on the answers the first evaluation generated."""
+    from alignkit.eval.policy import PolicyEvalSettings
 
-    task = progress.add_task("evaluate reward model", total=1)
-    result = evaluate(
-        RMEvalSettings(model=str(s.output_dir / "rm"), dataset_dir=s.output_dir / "data")
-    )
-    progress.advance(task)
-    return result.metrics
-
-
-def evaluate_policy(s: DemoSettings, progress) -> dict[str, Any]:
-    """Policy vs reference on held-out prompts: generated once, judged by the oracle rule and
-    by the demo's reward model; plus the implicit-reward accuracy on the test pairs."""
-    from alignkit.eval.policy import PolicyEvalSettings, evaluate
-
-    task = progress.add_task("evaluate policy vs reference", total=2)
-    common = dict(
+    by_rm = judge == "rm"
+    return PolicyEvalSettings(
         policy=str(s.output_dir / "dpo"), dataset_dir=s.output_dir / "data", split="test",
         num_prompts=s.num_prompts, max_new_tokens=s.max_new_tokens, seed=s.seed, batch_size=16,
+        judge=f"rm:{s.output_dir / 'rm'}" if by_rm else judge, max_pairs=0 if by_rm else 48,
+        answers_from=answers_from,
+        output=s.output_dir / "dpo" / ("eval-rm" if by_rm else "eval-oracle"),
     )  # fmt: skip
-    oracle = evaluate(
-        PolicyEvalSettings(
-            **common,
-            judge="rule:house-style",
-            max_pairs=48,
-            output=s.output_dir / "dpo" / "eval-oracle",
-        )
-    )
-    progress.advance(task)
-    by_rm = evaluate(
-        PolicyEvalSettings(
-            **common,
-            judge=f"rm:{s.output_dir / 'rm'}",
-            max_pairs=0,
-            answers_from=oracle.files["generations"],
-            output=s.output_dir / "dpo" / "eval-rm",
-        )  # fmt: skip
-    )
-    progress.advance(task)
-    rows = [r for r in _rows(oracle.files["generations"])]
-    n = max(len(rows), 1)
-    return {
-        "oracle": _win(oracle.metrics),
-        "rm": _win(by_rm.metrics),
-        "policy_pass_rate": sum(r["score_policy"] for r in rows) / n,
-        "reference_pass_rate": sum(r["score_reference"] for r in rows) / n,
-        "implicit_reward_accuracy": oracle.metrics.get("implicit_reward_accuracy"),
-    }
-
-
-def _win(metrics: dict[str, Any]) -> dict[str, Any]:
-    keys = ("prompts", "wins", "ties", "losses", "win_rate", "win_rate_ci95")
-    return {k: metrics[k] for k in keys}
-
-
-def _rows(path):
-    import json
-
-    return [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
