@@ -75,7 +75,9 @@ def computing(key: str, poll_s: float = 0.5):
     import fcntl
     import time
 
-    path = _path(key).with_suffix(".lock")
+    # beside the entries' folder, not in it: that folder holds entries only (and a lock file
+    # is never removed: unlinking a flock file lets two processes hold "the" lock)
+    path = _path(key).parent.with_name("reference_logps.locks") / f"{key}.lock"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
