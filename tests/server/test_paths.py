@@ -42,6 +42,7 @@ def test_member_paths_outside_the_roots_are_refused(client, member, tmp_path):
             dataset_dir=str(tmp_path),
         ),  # fmt: skip
     }
+    cases["run_dirs"] = job("report", run_dirs=[str(tmp_path / "run"), "/etc"])
     for field, body in cases.items():
         forbidden(client.post("/api/jobs", headers=member, json=body), field)
     assert client.get("/api/jobs", headers=member).json() == []  # nothing was queued
@@ -63,6 +64,9 @@ def test_relative_paths_land_in_the_data_dir(client, member):
     root = data_dir().resolve()
     assert settings["input"] == str(root / "exports" / "a.jsonl")
     assert settings["output"] == str(root / "datasets" / "mine")
+    report = job("report", run_dirs=["runs/a", "runs/b"])
+    created = client.post("/api/jobs", headers=member, json=report)
+    assert created.json()["settings"]["run_dirs"] == [str(root / "runs/a"), str(root / "runs/b")]
 
 
 def test_names_and_hub_ids_are_not_paths(client, member, tmp_path):

@@ -69,25 +69,35 @@ def inside(path: Path, roots: Sequence[Path]) -> bool:
 
 def confine(kind: str, settings: dict[str, Any], roots: Sequence[Path]) -> dict[str, Any]:
     """`settings` with relative paths made absolute inside the first root; ForbiddenError when
-    a path lies outside every root."""
+    a path lies outside every root. A list of paths (a report's run_dirs) is checked item by
+    item."""
     typed, text = _path_fields(COMMANDS[kind].settings_class())
     out = dict(settings)
     for name, value in settings.items():
-        if not isinstance(value, str) or not value:
-            continue
-        if name in typed:
-            scheme, given = "", value
-        elif name in text and (local := _local(value)) is not None:
-            scheme, given = local
-        else:
-            continue
-        path = Path(given).expanduser()
-        if not path.is_absolute():
-            path = roots[0] / path
-            out[name] = scheme + str(path)
-        if not inside(path, roots):
-            raise ForbiddenError(
-                f"{name}: {value} is outside the server's folders (a member key's jobs read "
-                f"and write only under {', '.join(map(str, roots))}; `alignkit serve --root`)"
-            )
+        if isinstance(value, list) and name in typed:
+            out[name] = [_held(name, v, True, roots) for v in value]
+        elif isinstance(value, str) and value and (name in typed or name in text):
+            out[name] = _held(name, value, name in typed, roots)
     return out
+
+
+def _held(name: str, value: Any, typed: bool, roots: Sequence[Path]) -> Any:
+    """One setting's value, absolute inside the roots (or refused)."""
+    if not isinstance(value, str) or not value:
+        return value
+    if typed:
+        scheme, given = "", value
+    elif (local := _local(value)) is not None:
+        scheme, given = local
+    else:
+        return value  # a name or a Hub id
+    path = Path(given).expanduser()
+    if not path.is_absolute():
+        path = roots[0] / path
+        value = scheme + str(path)
+    if not inside(path, roots):
+        raise ForbiddenError(
+            f"{name}: {given} is outside the server's folders (a member key's jobs read "
+            f"and write only under {', '.join(map(str, roots))}; `alignkit serve --root`)"
+        )
+    return value
