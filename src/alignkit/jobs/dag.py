@@ -66,59 +66,52 @@ def needs_of(conn: Connection, job_id: str) -> list[str]:
     return list(conn.execute(query).scalars())
 
 
+def _downstream(conn: Connection, job_ids: Iterable[str], change) -> list[str]:
+    """Apply `change(need, dependents) -> changed ids` level by level down the DAG: the jobs
+    changed at one level are the needs of the next."""
+    changed: list[str] = []
+    frontier = list(job_ids)
+    while frontier:
+        step: list[str] = []
+        for need in frontier:
+            dependents = JOBS.c.id.in_(select(NEEDS.c.job_id).where(NEEDS.c.needs_id == need))
+            step.extend(change(need, dependents))
+        changed.extend(step)
+        frontier = step
+    return changed
+
+
 def fail_dependents(conn: Connection, job_ids: Iterable[str], now: datetime) -> list[str]:
     """Fail every scheduled job downstream of `job_ids` (which failed or were cancelled)."""
     rule = TRANSITIONS["dependency_failed"]
-    failed: list[str] = []
-    frontier = list(job_ids)
-    while frontier:
-        statuses = dict(
-            conn.execute(select(JOBS.c.id, JOBS.c.status).where(JOBS.c.id.in_(frontier))).all()
+
+    def fail(need: str, dependents) -> list[str]:
+        status = conn.execute(select(JOBS.c.status).where(JOBS.c.id == need)).scalar()
+        error = f"{PREFIX}{need}, which {status or 'failed'}"
+        statement = (
+            update(JOBS)
+            .where(JOBS.c.status.in_(rule.sources), dependents)
+            .values(status=rule.target, completed_at=now, error=error)
         )
-        step: list[str] = []
-        for need in frontier:
-            rows = conn.execute(
-                update(JOBS)
-                .where(
-                    JOBS.c.status.in_(rule.sources),
-                    JOBS.c.id.in_(select(NEEDS.c.job_id).where(NEEDS.c.needs_id == need)),
-                )
-                .values(
-                    status=rule.target,
-                    completed_at=now,
-                    error=f"{PREFIX}{need}, which {statuses.get(need, 'failed')}",
-                )
-                .returning(JOBS.c.id)
-            ).scalars()
-            step.extend(rows)
-        failed.extend(step)
-        frontier = step
-    return failed
+        return list(conn.execute(statement.returning(JOBS.c.id)).scalars())
+
+    return _downstream(conn, job_ids, fail)
 
 
 def requeue_dependents(conn: Connection, job_ids: Iterable[str]) -> list[str]:
     """Put back in the queue the jobs that failed only because one of `job_ids` had."""
     rule = TRANSITIONS["dependency_requeue"]
-    requeued: list[str] = []
-    frontier = list(job_ids)
-    while frontier:
-        step: list[str] = []
-        for need in frontier:
-            reasons = [f"{PREFIX}{need}, which {status}" for status in ("failed", "cancelled")]
-            rows = conn.execute(
-                update(JOBS)
-                .where(
-                    JOBS.c.status.in_(rule.sources),
-                    JOBS.c.error.in_(reasons),
-                    JOBS.c.id.in_(select(NEEDS.c.job_id).where(NEEDS.c.needs_id == need)),
-                )
-                .values(status=rule.target, completed_at=None, error=None)
-                .returning(JOBS.c.id)
-            ).scalars()
-            step.extend(rows)
-        requeued.extend(step)
-        frontier = step
-    return requeued
+
+    def requeue(need: str, dependents) -> list[str]:
+        reasons = [f"{PREFIX}{need}, which {status}" for status in ("failed", "cancelled")]
+        statement = (
+            update(JOBS)
+            .where(JOBS.c.status.in_(rule.sources), JOBS.c.error.in_(reasons), dependents)
+            .values(status=rule.target, completed_at=None, error=None)
+        )
+        return list(conn.execute(statement.returning(JOBS.c.id)).scalars())
+
+    return _downstream(conn, job_ids, requeue)
 
 
 def has_failed_need(conn: Connection, job_id: str) -> tuple[str, str] | None:
