@@ -35,3 +35,26 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data folder {SHARED_DATA} is absent")
     return SHARED_DATA
+
+
+# CI cuts the whole run at a fixed time and then prints nothing of --durations: each test that
+# takes long says so on its own line as it ends, so a cut run still shows where the time went.
+_LONG_TEST_S = 20.0
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "call" or report.duration < _LONG_TEST_S:
+        return
+    import time
+
+    reporter = _CONFIG[0].pluginmanager.get_plugin("terminalreporter") if _CONFIG else None
+    if reporter is not None:
+        stamp = time.strftime("%H:%M:%S")
+        reporter.write_line(f"[long test] {report.duration:7.1f} s  {report.nodeid}  ({stamp})")
+
+
+_CONFIG: list[pytest.Config] = []
+
+
+def pytest_configure(config):
+    _CONFIG.append(config)

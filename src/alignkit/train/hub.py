@@ -200,6 +200,19 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
 
 
+def _refuse_when_offline() -> None:
+    """huggingface_hub reads HF_HUB_OFFLINE once, when it is imported; a user (or a notebook)
+    that sets it later still means it, so it is read again here, before any request."""
+    import os
+
+    from huggingface_hub import constants
+    from huggingface_hub.errors import OfflineModeIsEnabled
+
+    value = os.environ.get("HF_HUB_OFFLINE", "").strip().upper()
+    if constants.is_offline_mode() or value in {"1", "ON", "YES", "TRUE"}:
+        raise OfflineModeIsEnabled("HF_HUB_OFFLINE is set: no request to the Hub is made")
+
+
 def push(run_dir: Path, repo: str) -> dict[str, Any]:
     """Upload the model folder with its card; returns what run.json records under `hub`
     (`pushed`, and `error` when it failed). Never raises for a network or Hub error."""
@@ -208,6 +221,7 @@ def push(run_dir: Path, repo: str) -> dict[str, Any]:
     folder = write_card(run_dir, repo)
     api = HfApi()
     try:
+        _refuse_when_offline()
         url = api.create_repo(repo, repo_type="model", exist_ok=True)
         commit = api.upload_folder(
             repo_id=repo,
