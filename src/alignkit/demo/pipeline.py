@@ -32,7 +32,8 @@ TARGETS = {"rm_auc": 0.95, "win_rate": 0.65, "win_rate_low": 0.55}
 class DemoSettings:
     output_dir: Path = field(default=Path("artifacts/demo"), metadata={"help": "Demo folder."})
     quick: bool = field(
-        default=False, metadata={"help": "Half an epoch of DPO, 40 prompts (the CI test)."}
+        default=False,
+        metadata={"help": "Half an epoch of DPO, 32 prompts, 48 new tokens (the CI test)."},
     )
     records: int = field(default=340, metadata={"help": "Records in the annotation export."})
     seed: int = field(default=0, metadata={"help": "Seed of the export, splits and training."})
@@ -46,16 +47,37 @@ class DemoSettings:
     num_prompts: int = field(default=100, metadata={"help": "Held-out prompts for the win-rate."})
     max_new_tokens: int = field(default=80, metadata={"help": "Tokens per generated answer."})
     fresh: bool = field(default=False, metadata={"help": "Redo every stage."})
+    precision: str = field(
+        default="auto",
+        metadata={"help": "auto (bf16 where the CPU has bf16 hardware, else fp32), fp32, bf16."},
+    )
 
     def __post_init__(self) -> None:
         self.output_dir = Path(self.output_dir)
         if self.records < 50:
             raise AlignkitError("--records must be at least 50")
+        if self.precision not in {"auto", "fp32", "bf16"}:
+            raise AlignkitError(f"--precision is auto, fp32 or bf16, not '{self.precision}'")
+        if self.precision == "auto":  # detected, not assumed: bf16 is slower without hardware
+            from alignkit.models.precision import cpu_has_native_bf16
+
+            gpu = _cuda_bf16()
+            self.precision = "bf16" if gpu or cpu_has_native_bf16() else "fp32"
         if self.quick:  # the CI test's size: the pipeline end to end, smaller numbers
             self.rm_epochs = min(self.rm_epochs, 1.0)
             self.dpo_epochs = min(self.dpo_epochs, 0.5)
-            self.num_prompts = min(self.num_prompts, 40)
-            self.max_new_tokens = min(self.max_new_tokens, 64)
+            self.num_prompts = min(self.num_prompts, 32)
+            self.max_new_tokens = min(self.max_new_tokens, 48)
+
+    @property
+    def bf16(self) -> bool:
+        return self.precision == "bf16"
+
+
+def _cuda_bf16() -> bool:
+    import torch
+
+    return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
 
 
 def run_demo(settings: DemoSettings, console=None) -> dict[str, Any]:
@@ -245,6 +267,7 @@ def _summary(settings, report, rm_eval, judged, report_path, timings, started) -
     }
     return {
         "quick": settings.quick,
+        "precision": settings.precision,
         "data": {
             "records": report["input"]["rows"],
             "kept": report["kept"],
