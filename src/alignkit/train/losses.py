@@ -1,8 +1,8 @@
-"""Preference and reward-model losses as pure tensor functions.
+"""Preference, reward-model and PPO losses as pure tensor functions.
 
-Every input is a 1-D float tensor of per-example *summed* log-probs (one entry per pair; IPO
-wants length-averaged ones, see ``ipo_loss``) and
-every loss is returned per example, unreduced, so the caller picks mean/sum/weighting. The
+In the preference losses every input is a 1-D float tensor of per-example *summed* log-probs
+(one entry per pair; IPO wants length-averaged ones, see ``ipo_loss``) and every loss is
+returned per example, unreduced, so the caller picks mean/sum/weighting. The
 implicit rewards ``beta * (logp - ref_logp)`` are returned detached, for logging only.
 Write z for the DPO logits (pi_c - pi_r) - (ref_c - ref_r).
 
@@ -11,6 +11,12 @@ KTOTrainer, ORPOTrainer), and Factual-DPO is TRL's sigmoid loss on a shifted ref
 (dpo_trainer.py). They are the math written out, with paper and equation, tested by hand in
 tests/train/test_losses.py, and against the TRL code that runs where a test says so (the reward
 model's RewardTrainer.compute_loss and ORPO's odds_ratio_loss; not yet KTO's or DPO's).
+
+The PPO section at the end (online RL: KL-penalised rewards, GAE, whitening, the clipped policy
+and value losses, the KL controllers) works per token instead: (batch, time) tensors over the
+response tokens with a mask (1 = real token, 0 = padding), reduced to masked means over all
+real tokens of the batch, as TRL's PPOTrainer does. No trainer calls those yet either; they are
+tested by hand in tests/train/test_ppo_losses.py.
 """
 
 from __future__ import annotations
@@ -244,3 +250,238 @@ def kto_loss(
     value = torch.where(good, torch.sigmoid(beta * (r - z0)), torch.sigmoid(beta * (z0 - r)))
     weight = torch.where(good, desirable_weight, undesirable_weight).to(value.dtype)
     return weight * (1 - value)
+
+
+# --- PPO (online RL) ---------------------------------------------------------------------------
+# Tensors are (batch, time) over response tokens; mask is 1 (or True) on real tokens, 0 on padding.
+# Padding may hold anything (even NaN): inputs are zeroed there with torch.where before any
+# arithmetic, never multiplied by 0 (NaN * 0 is NaN), and zeroed *first* so that the backward
+# pass, too, sees only finite numbers (a where after exp(NaN) still gives a NaN gradient).
+
+
+def _real(mask: Tensor, *tensors: Tensor) -> Tensor:
+    """The mask as bool, after checking every tensor has its shape and some token is real."""
+    for x in tensors:
+        if x.shape != mask.shape:
+            raise ValueError(
+                f"shape {tuple(x.shape)} does not match the mask's {tuple(mask.shape)}"
+            )
+    m = mask.bool()
+    if not bool(m.any()):  # one host sync; an empty mask would otherwise give 0/0 = NaN
+        raise ValueError("mask has no real tokens")
+    return m
+
+
+def _masked_mean(x: Tensor, m: Tensor) -> Tensor:
+    return torch.where(m, x, 0).sum() / m.sum()
+
+
+def _zero_padding(m: Tensor, *tensors: Tensor) -> tuple[Tensor, ...]:
+    return tuple(torch.where(m, x, 0) for x in tensors)
+
+
+def masked_whiten(x: Tensor, mask: Tensor, shift_mean: bool = True) -> Tensor:
+    """(x - mean) / sqrt(var + 1e-8) over the real tokens only, as in the PPO implementations.
+
+    Ziegler et al. 2019 (lm-human-preferences) and TRL whiten advantages this way before the
+    policy loss (OpenAI baselines' ppo2 normalises advantages likewise). The variance is
+    the *unbiased* one (divided by n - 1, TRL's masked_var), so at least two real tokens are
+    needed. shift_mean=False adds the mean back (only the scale changes), TRL's choice for
+    whitening rewards. Padding comes back as 0 so it cannot leak into a later masked sum.
+    """
+    m = _real(mask, x)
+    n = m.sum()
+    if int(n) < 2:
+        raise ValueError("masked_whiten needs at least two real tokens (unbiased variance)")
+    (x,) = _zero_padding(m, x)
+    mean = _masked_mean(x, m)
+    var = torch.where(m, (x - mean) ** 2, 0).sum() / (n - 1)
+    out = (x - mean) * torch.rsqrt(var + 1e-8)
+    if not shift_mean:
+        out = out + mean
+    return torch.where(m, out, 0)
+
+
+@dataclass(frozen=True)
+class KLPenalizedRewards:
+    rewards: Tensor  # (batch, time): -kl_coef * kl per token, + the score on the last real one
+    kl: Tensor  # (batch,): sum over real tokens of logprob - ref_logprob, for logging
+    scores: Tensor  # (batch,): the score that was added, after the missing-EOS penalty
+
+
+def kl_penalized_rewards(
+    score: Tensor,
+    logprobs: Tensor,
+    ref_logprobs: Tensor,
+    mask: Tensor,
+    kl_coef: float,
+    missing_eos_penalty: float | None = None,
+    has_eos: Tensor | None = None,
+) -> KLPenalizedRewards:
+    """Per-token rewards R(x, y) = r(x, y) - beta log(pi(y|x) / rho(y|x)), spread over tokens.
+
+    Ziegler et al. 2019, "Fine-Tuning Language Models from Human Preferences" (arXiv:1909.08593),
+    eq. 2; Ouyang et al. 2022 (InstructGPT, arXiv:2203.02155) eq. 2 without its pretraining term.
+    The KL term uses the sampled tokens' log-ratio (the k1 estimator) on every real token, and
+    the reward model's score, which judges the whole sequence, lands on the last real token: that
+    is where the episode ends, and GAE carries it back to earlier tokens. Where ``has_eos`` is
+    False the sequence was truncated, so ``missing_eos_penalty`` is subtracted from its score
+    (TRL's missing_eos_penalty). Everything returned is detached: in PPO the rewards are fixed
+    once the rollout is scored, and gradients must not reach the policy through them.
+    """
+    m = _real(mask, logprobs, ref_logprobs)
+    if bool((m.sum(-1) == 0).any()):
+        raise ValueError("every sequence needs at least one real token to carry its score")
+    if missing_eos_penalty is not None and has_eos is None:
+        raise ValueError("missing_eos_penalty needs has_eos")
+    kl = torch.where(m, (logprobs - ref_logprobs).detach(), 0)
+    scores = score.detach().to(kl.dtype)
+    if missing_eos_penalty is not None:
+        scores = torch.where(has_eos.bool(), scores, scores - missing_eos_penalty)
+    # The last real token: argmax returns the first maximum, so search the flipped mask.
+    last = m.shape[-1] - 1 - m.flip(-1).to(torch.int8).argmax(-1)
+    rewards = -kl_coef * kl
+    rewards = rewards.scatter_add(-1, last.unsqueeze(-1), scores.unsqueeze(-1))
+    return KLPenalizedRewards(rewards, kl.sum(-1), scores)
+
+
+def gae(
+    rewards: Tensor, values: Tensor, mask: Tensor, gamma: float, lam: float
+) -> tuple[Tensor, Tensor]:
+    """Generalised advantage estimation, A_t = sum_l (gamma lam)^l delta_{t+l}, and returns A + V.
+
+    Schulman et al. 2016, "High-Dimensional Continuous Control Using Generalized Advantage
+    Estimation" (arXiv:1506.02438), eq. 16, with delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
+    (eq. 10), computed backwards as A_t = delta_t + gamma lam A_{t+1}. The episode ends at the
+    last real token, so the value after it is 0 (no bootstrap from padding). Padding positions
+    are skipped, not treated as episode ends: they get advantage 0 and return 0, and their
+    rewards and values are never read, so a row's real part gives the same numbers padded or
+    not, wherever the padding sits. Returns ``(advantages, returns)``, detached: both are
+    targets for the losses below.
+    """
+    m = _real(mask, rewards, values)
+    if not (0.0 <= gamma <= 1.0 and 0.0 <= lam <= 1.0):
+        raise ValueError(f"gamma and lam must lie in [0, 1], got {gamma}, {lam}")
+    r, v = rewards.detach(), values.detach()
+    next_value = torch.zeros_like(v[..., 0])
+    next_adv = torch.zeros_like(v[..., 0])
+    advantages = torch.zeros_like(v)
+    for t in reversed(range(v.shape[-1])):  # T is a response length; the loop is cheap
+        real = m[..., t]
+        delta = r[..., t] + gamma * next_value - v[..., t]
+        adv = delta + gamma * lam * next_adv
+        advantages[..., t] = torch.where(real, adv, 0)
+        # A padding step passes the next real step's value and advantage through unchanged.
+        next_value = torch.where(real, v[..., t], next_value)
+        next_adv = torch.where(real, adv, next_adv)
+    returns = torch.where(m, advantages + v, 0)
+    return advantages, returns
+
+
+@dataclass(frozen=True)
+class PPOPolicyLossOutput:
+    loss: Tensor  # scalar: masked mean of -min(ratio A, clip(ratio) A)
+    clip_frac: Tensor  # share of real tokens where the clipped term was taken, detached
+    approx_kl: Tensor  # masked mean of (ratio - 1) - log ratio, detached
+
+
+def ppo_policy_loss(
+    logprobs: Tensor,
+    old_logprobs: Tensor,
+    advantages: Tensor,
+    mask: Tensor,
+    clip_range: float,
+) -> PPOPolicyLossOutput:
+    """PPO's clipped surrogate, -min(r A, clip(r, 1 - eps, 1 + eps) A), r = pi / pi_old.
+
+    Schulman et al. 2017, "Proximal Policy Optimization Algorithms" (arXiv:1707.06347), eq. 7,
+    negated to a loss (so the min becomes a max) and averaged over the batch's real tokens. The
+    clip only binds where it would let the objective grow (r > 1 + eps with A > 0, r < 1 - eps
+    with A < 0); there the term is constant in the policy and its gradient is zero. clip_frac
+    counts tokens where the clipped term is strictly larger (ties are unclipped). approx_kl is
+    the (r - 1) - log r estimator of KL(pi_old || pi) (Schulman 2020, "Approximating KL
+    Divergence", k3): unbiased under pi_old's samples and never negative. TRL logs
+    0.5 (log r)^2 (k2) instead; the two agree to second order. old_logprobs and advantages are
+    detached: they are rollout constants, and a gradient through A would reach the value head.
+    """
+    m = _real(mask, logprobs, old_logprobs, advantages)
+    if not clip_range > 0:
+        raise ValueError(f"clip_range must be > 0, got {clip_range}")
+    logprobs, old, adv = _zero_padding(m, logprobs, old_logprobs.detach(), advantages.detach())
+    log_ratio = logprobs - old
+    ratio = torch.exp(log_ratio)
+    unclipped = -adv * ratio
+    clipped = -adv * torch.clamp(ratio, 1.0 - clip_range, 1.0 + clip_range)
+    loss = _masked_mean(torch.maximum(unclipped, clipped), m)
+    with torch.no_grad():
+        clip_frac = _masked_mean((clipped > unclipped).to(ratio.dtype), m)
+        approx_kl = _masked_mean((ratio - 1.0) - log_ratio, m)
+    return PPOPolicyLossOutput(loss, clip_frac, approx_kl)
+
+
+@dataclass(frozen=True)
+class PPOValueLossOutput:
+    loss: Tensor  # scalar: 0.5 * masked mean of max((v - R)^2, (v_clipped - R)^2)
+    clip_frac: Tensor  # share of real tokens where the clipped term was taken, detached
+
+
+def ppo_value_loss(
+    values: Tensor,
+    old_values: Tensor,
+    returns: Tensor,
+    mask: Tensor,
+    clip_range_value: float,
+) -> PPOValueLossOutput:
+    """Clipped value loss, 0.5 max((V - R)^2, (clip(V, V_old - eps, V_old + eps) - R)^2).
+
+    Not in the PPO paper (its eq. 9 has a plain squared error); it is the value clipping of
+    OpenAI baselines' ppo2, used by Ziegler et al. 2019's lm-human-preferences and TRL's
+    PPOTrainer, and studied by Engstrom et al. 2020 ("Implementation Matters in Deep Policy
+    Gradients", arXiv:2005.12729). Taking the max is pessimistic: once V has moved more than eps
+    from V_old, the clipped branch is constant in V and, when larger, stops the update. Averaged
+    over real tokens; old_values and returns are detached rollout targets.
+    """
+    m = _real(mask, values, old_values, returns)
+    if not clip_range_value > 0:
+        raise ValueError(f"clip_range_value must be > 0, got {clip_range_value}")
+    values, old, target = _zero_padding(m, values, old_values.detach(), returns.detach())
+    v_clipped = old + torch.clamp(values - old, -clip_range_value, clip_range_value)
+    unclipped = (values - target) ** 2
+    clipped = (v_clipped - target) ** 2
+    loss = 0.5 * _masked_mean(torch.maximum(unclipped, clipped), m)
+    with torch.no_grad():
+        clip_frac = _masked_mean((clipped > unclipped).to(values.dtype), m)
+    return PPOValueLossOutput(loss, clip_frac)
+
+
+@dataclass
+class AdaptiveKLController:
+    """The KL coefficient beta, adapted towards a target KL (Ziegler et al. 2019, section 2.2).
+
+    e = clip(KL / KL_target - 1, -0.2, 0.2), beta <- beta (1 + e n_steps / horizon): the paper's
+    K_beta is n_steps / horizon here, as in its lm-human-preferences code and TRL. The clip
+    bounds each step's change, so one noisy KL estimate cannot swing beta far.
+    """
+
+    value: float
+    target: float
+    horizon: float
+
+    def __post_init__(self) -> None:
+        if not (self.value >= 0 and self.target > 0 and self.horizon > 0):
+            raise ValueError("need value >= 0, target > 0 and horizon > 0")
+
+    def update(self, current_kl: float, n_steps: int) -> float:
+        error = min(max(float(current_kl) / self.target - 1.0, -0.2), 0.2)
+        self.value *= 1.0 + error * n_steps / self.horizon
+        return self.value
+
+
+@dataclass
+class FixedKLController:
+    """A constant KL coefficient with AdaptiveKLController's interface (update changes nothing)."""
+
+    value: float
+
+    def update(self, current_kl: float, n_steps: int) -> float:
+        return self.value
