@@ -218,6 +218,7 @@ def run_trl(cfg: dict, run_dir: Path) -> dict:
         "train_loop_s": output.metrics.get("train_runtime"),
         "load_s": load_s,
         "steps": trainer.state.global_step,
+        "train_loss": output.training_loss,  # the mean over the steps
         "pairs_trained_on": len(ds),
         "tokens_per_pair": statistics.fmean(per_pair),
         "precompute_ref_log_probs": args.precompute_ref_log_probs,
