@@ -9,6 +9,7 @@
     model/                   the final model (a full model, or a LoRA adapter)
     eval_rm.json, eval_policy.json, generations.jsonl, eval_rm_scores.jsonl
                              evaluations written beside the model (alignkit.eval)
+    report.html              the run's report, when `alignkit report` is given the one run
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ RM_EVAL = "eval_rm.json"
 RM_SCORES = "eval_rm_scores.jsonl"
 POLICY_EVAL = "eval_policy.json"
 GENERATIONS = "generations.jsonl"
+REPORT_FILE = "report.html"  # alignkit.report.build.default_output for one run
 
 
 def is_run(folder: Path) -> bool:

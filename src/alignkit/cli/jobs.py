@@ -16,6 +16,7 @@ import typer
 
 from alignkit.cli.options import add_settings_command
 from alignkit.commands import COMMANDS, cli_path
+from alignkit.runfolder import METRICS_FILE
 
 app = typer.Typer(help="Jobs: queue runs, watch, cancel and resume them.", no_args_is_help=True)
 submit_app = typer.Typer(
@@ -182,7 +183,7 @@ def metrics(
 ) -> None:
     """The run's metrics.jsonl, one JSON object a line (with --json: one array)."""
     record = _store().get(job_id)
-    path = str(Path(record.run_dir) / "metrics.jsonl") if record.run_dir else None
+    path = str(Path(record.run_dir) / METRICS_FILE) if record.run_dir else None
     if json:
         from alignkit.jobs.api import Job
 

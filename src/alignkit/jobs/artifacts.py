@@ -9,10 +9,22 @@ from pathlib import Path
 
 import orjson
 
+from alignkit.data.integrity import REPORT_NAME
+from alignkit.runfolder import (
+    CHECKPOINT_PREFIX,
+    MARKER,
+    METRICS_FILE,
+    MODEL_DIR,
+    POLICY_EVAL,
+    REPORT_FILE,
+    RM_EVAL,
+    RUN_FILE,
+)
+
 # the code the CLI prints after an error's message (alignkit.errors.ERRORS)
 _CODE = re.compile(r" \[AK-[A-Z-]+\]$")
-MARKER = "alignkit_complete.json"  # alignkit.train.rundir.MARKER, without importing train
-EVAL_FILES = ("eval_rm.json", "eval_policy.json", "schema_report.json")
+# a data:ingest job's run folder is the dataset folder it wrote, with its schema report
+EVAL_FILES = (RM_EVAL, POLICY_EVAL, REPORT_NAME)
 
 
 def _json(path: Path) -> dict | None:
@@ -27,7 +39,7 @@ def run_status(run_dir: str | None) -> str | None:
     """The status a training run recorded in run.json (None for commands that write none)."""
     if not run_dir:
         return None
-    record = _json(Path(run_dir) / "run.json")
+    record = _json(Path(run_dir) / RUN_FILE)
     return record.get("status") if record else None
 
 
@@ -53,7 +65,7 @@ def _metrics_at(run_dir: Path, step: int) -> dict:
     """The last metrics record at or before `step` (what the checkpoint was saved with)."""
     found: dict = {}
     try:
-        with open(run_dir / "metrics.jsonl", "rb") as fh:
+        with open(run_dir / METRICS_FILE, "rb") as fh:
             for line in fh:
                 try:
                     record = orjson.loads(line)
@@ -74,8 +86,8 @@ def record(store, job_id: str, run_dir: str | None, log_path: Path) -> None:
         return
     folder = Path(run_dir)
     checkpoints = []
-    for path in folder.glob("checkpoint-*"):
-        step = path.name.removeprefix("checkpoint-")
+    for path in folder.glob(f"{CHECKPOINT_PREFIX}*"):
+        step = path.name.removeprefix(CHECKPOINT_PREFIX)
         if step.isdigit() and (path / MARKER).exists():
             checkpoints.append((int(step), path))
     for step, path in sorted(checkpoints):
@@ -83,11 +95,11 @@ def record(store, job_id: str, run_dir: str | None, log_path: Path) -> None:
         store.add_artifact(
             job_id, "checkpoint", path, step=step, epoch=metrics.get("epoch"), metrics=metrics
         )
-    if (folder / "model").is_dir():
-        final = (_json(folder / "run.json") or {}).get("final_metrics") or {}
-        store.add_artifact(job_id, "model", folder / "model", metrics=final)
+    if (folder / MODEL_DIR).is_dir():
+        final = (_json(folder / RUN_FILE) or {}).get("final_metrics") or {}
+        store.add_artifact(job_id, "model", folder / MODEL_DIR, metrics=final)
     for name in EVAL_FILES:
         if (folder / name).exists():
             store.add_artifact(job_id, "eval", folder / name)
-    if (folder / "report.html").exists():
-        store.add_artifact(job_id, "report", folder / "report.html")
+    if (folder / REPORT_FILE).exists():
+        store.add_artifact(job_id, "report", folder / REPORT_FILE)

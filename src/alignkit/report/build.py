@@ -18,8 +18,8 @@ from alignkit.report.load import Dataset, Run, load, name_runs
 from alignkit.report.settings import ReportSettings
 from alignkit.report.text import Safe, esc
 from alignkit.report.training import curves, run_facts, summary
+from alignkit.runfolder import REPORT_FILE
 
-REPORT_FILE = "report.html"
 # the methods whose runs are policies, from the command registry
 POLICY_METHODS = tuple(methods("policy"))
 

@@ -14,6 +14,7 @@ import orjson
 from alignkit.errors import AlignkitError, NotFoundError
 from alignkit.jobs.records import JobRecord
 from alignkit.jobs.runner import job_dir
+from alignkit.runfolder import METRICS_FILE
 
 MAX_READ = 8 << 20  # bytes one log request returns at most
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -113,7 +114,7 @@ def size_of(path: Path | None) -> int:
 
 
 def metrics_path(job: JobRecord) -> Path | None:
-    return Path(job.run_dir) / "metrics.jsonl" if job.run_dir else None
+    return Path(job.run_dir) / METRICS_FILE if job.run_dir else None
 
 
 def read_metrics(path: Path | None, offset: int = 0) -> tuple[list[tuple[int, Any]], int]:
