@@ -24,7 +24,7 @@ METHODS = [p for p in PRESETS if p.parent.name == "train"]
 
 
 def test_there_are_presets():
-    assert {p.name for p in PIPELINES} >= {"factual-sweep.yaml", "sft-rm-dpo.yaml"}
+    assert {p.name for p in PIPELINES} >= {"factual-sweep.yaml", "sft-rm-dpo.yaml", "demo.yaml"}
     # one per training method of the registry
     from alignkit.commands import COMMANDS
 

@@ -106,14 +106,12 @@ def export_and_ingest(s: DemoSettings, progress) -> dict[str, Any]:
     ingest's report."""
     from alignkit.data import ingest
     from alignkit.demo.export import write_sample_export
+    from alignkit.demo.stages import ingest_settings
 
     task = progress.add_task("annotation export + ingest", total=2)
     export = write_sample_export(s.output_dir / "export.json", s.records, s.seed)
     progress.advance(task)
-    report = ingest(
-        input=export, output=s.output_dir / "data", train_ratio=0.65, eval_ratio=0.05,
-        test_ratio=0.30, shuffle_seed=s.seed,
-    )  # fmt: skip
+    report = ingest(**ingest_settings(s, export))
     progress.advance(task)
     return report
 
@@ -136,12 +134,11 @@ def train_policy(s: DemoSettings, progress) -> dict[str, Any]:
 
 def evaluate_reward_model(s: DemoSettings, progress) -> dict[str, Any]:
     """4. The reward model's AUC and accuracy on the test pairs."""
-    from alignkit.eval.rm import RMEvalSettings, evaluate
+    from alignkit.demo.stages import rm_eval_settings
+    from alignkit.eval.rm import evaluate
 
     task = progress.add_task("evaluate reward model", total=1)
-    result = evaluate(
-        RMEvalSettings(model=str(s.output_dir / "rm"), dataset_dir=s.output_dir / "data")
-    )
+    result = evaluate(rm_eval_settings(s))
     progress.advance(task)
     return result.metrics
 
@@ -153,9 +150,10 @@ def evaluate_policy(s: DemoSettings, progress) -> dict[str, Any]:
     from alignkit.eval.policy import evaluate
 
     task = progress.add_task("evaluate policy vs reference", total=2)
-    oracle = evaluate(policy_eval_settings(s, judge="rule:house-style"))
+    oracle = evaluate(policy_eval_settings(s, "eval_policy"))
     progress.advance(task)
-    by_rm = evaluate(policy_eval_settings(s, judge="rm", answers_from=oracle.files["generations"]))
+    answers = oracle.files["generations"]
+    by_rm = evaluate(policy_eval_settings(s, "eval_policy_rm", answers_from=answers))
     progress.advance(task)
     rows = _rows(oracle.files["generations"])
     n = max(len(rows), 1)
@@ -170,11 +168,11 @@ def evaluate_policy(s: DemoSettings, progress) -> dict[str, Any]:
 
 def write_report(s: DemoSettings, progress) -> Path:
     """6. report.html over both runs and their evaluations."""
+    from alignkit.demo.stages import report_settings
     from alignkit.report import build
 
     task = progress.add_task("report.html", total=1)
-    out = s.output_dir
-    path = build([out / "rm", out / "dpo"], out / "report.html", title="alignkit demo")
+    path = build(**report_settings(s))
     progress.advance(task)
     return path
 
