@@ -253,8 +253,11 @@ def test_an_unreachable_hub_is_one_line(tmp_path):
 
 def test_the_pushed_folder(tmp_path, monkeypatch):
     """What a push uploads: the model folder with its card, without the pickle."""
-    from huggingface_hub import HfApi
+    from huggingface_hub import HfApi, constants
 
+    # online, as a user who pushes is (every test runs with HF_HUB_OFFLINE=1); the Hub is faked
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     calls = {}
     monkeypatch.setattr(HfApi, "create_repo", lambda self, repo, **kw: f"https://hub/{repo}")
 
