@@ -42,15 +42,11 @@ LAMBDAS = (0, 0.5, 1, 2, 4)
 GOAL = 2.0
 
 
-def _cpu_has_native_bf16() -> bool:
-    """The parent imports only the standard library; the same test as
-    alignkit.models.precision.cpu_has_native_bf16."""
-    try:
-        text = Path("/proc/cpuinfo").read_text(errors="ignore")
-    except OSError:
-        return False
-    flags = next((line for line in text.splitlines() if line.startswith("flags")), "")
-    return bool({"amx_bf16", "avx512_bf16"} & set(flags.split()))
+def _native_bf16() -> dict:
+    """In a forked child, as every import of alignkit here: the parent stays stdlib-only."""
+    from alignkit.models.precision import cpu_has_native_bf16
+
+    return {"bf16": cpu_has_native_bf16()}
 
 
 def trl_side(cfg: dict, work: Path) -> dict:
@@ -146,9 +142,11 @@ def main() -> int:
     a = p.parse_args()
     model = a.model or ("tiny-llama" if a.quick else "smollm2-135m-instruct")
     pairs = 8 if a.quick else a.pairs
-    bf16 = {"on": True, "off": False, "auto": _cpu_has_native_bf16()}[a.bf16]
     work = a.workdir or Path(tempfile.mkdtemp(prefix="alignkit-sweep-"))
     work.mkdir(parents=True, exist_ok=True)
+    bf16 = a.bf16 == "on" or (
+        a.bf16 == "auto" and dt.forked(work / "detect.log", _native_bf16)["bf16"]
+    )
     prep = dt.forked(work / "prepare.log", dt.prepare, model, a.data, work, pairs, a.max_length, 0)
     cfg = {
         "model": model, "model_dir": prep["model_dir"], "data_dir": prep["data_dir"],
