@@ -18,14 +18,24 @@ period. The three groups cover different question shapes:
 - ``HOW``: practical how-to questions and requests for tips.
 - ``WHY``: "Why ...?" and "How does ... work?" explanations.
 
-``ITEMS`` is the concatenation of all three groups. This module holds data only;
-turning the triples into preference pairs is left to the dataset builder.
+``ITEMS`` is the concatenation of all three groups. The triples are data, so they live in
+what.json, how.json and why.json beside this file (package data; one triple a line, in the
+order the demo's seeded export draws them); turning them into preference pairs is left to the
+dataset builder.
 """
 
-from alignkit.demo.content.how import HOW
-from alignkit.demo.content.what import WHAT
-from alignkit.demo.content.why import WHY
+import json
+from importlib.resources import files
 
+
+def _group(name: str) -> tuple[tuple[str, str, str], ...]:
+    rows = json.loads(files(__name__).joinpath(f"{name}.json").read_text(encoding="utf-8"))
+    return tuple(tuple(row) for row in rows)
+
+
+WHAT = _group("what")
+HOW = _group("how")
+WHY = _group("why")
 ITEMS = WHAT + HOW + WHY
 
 __all__ = ["HOW", "ITEMS", "WHAT", "WHY"]
