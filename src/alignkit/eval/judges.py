@@ -171,27 +171,42 @@ class RuleJudge:
             raise AlignkitError(f"judge {self.spec} returned {value!r} ({order}); expected -1/0/1")
         return int(value)
 
+    def _point(self, text: str, response: str) -> float:
+        try:
+            value = float(self._call(text, response))
+        except (TypeError, ValueError):
+            raise AlignkitError(f"judge {self.spec} returned something not a number") from None
+        if math.isnan(value):
+            raise AlignkitError(f"judge {self.spec} returned NaN")
+        return value
+
+    def score(self, prompts: list[Any], responses: list[str]) -> list[float]:
+        """One score per response (a reward for online RL); a pairwise rule has none."""
+        if self.rule.pairwise:
+            raise AlignkitError(
+                f"judge {self.spec} is pairwise (prompt, a, b): it cannot score one response"
+            )
+        return [self._point(as_text(p, last_user=True), r) for p, r in zip(prompts, responses)]
+
     def judge(self, prompts: list[Any], a: list[str], b: list[str]) -> list[Judgement]:
+        if not self.rule.pairwise:
+            sa, sb = self.score(prompts, a), self.score(prompts, b)
+            return [Judgement((x > y) - (x < y), x, y) for x, y in zip(sa, sb)]
         out = []
         for prompt, ra, rb in zip(prompts, a, b):
             text = as_text(prompt, last_user=True)
-            if self.rule.pairwise:
-                first = self._pairwise(text, ra, rb, "a, b")
-                second = -self._pairwise(text, rb, ra, "b, a")  # from a's side
-                verdict = first if first == second else 0
-                out.append(Judgement(verdict, orders=[first, second]))
-            else:
-                sa, sb = float(self._call(text, ra)), float(self._call(text, rb))
-                if math.isnan(sa) or math.isnan(sb):
-                    raise AlignkitError(f"judge {self.spec} returned NaN")
-                out.append(Judgement((sa > sb) - (sa < sb), sa, sb))
+            first = self._pairwise(text, ra, rb, "a, b")
+            second = -self._pairwise(text, rb, ra, "b, a")  # from a's side
+            verdict = first if first == second else 0
+            out.append(Judgement(verdict, orders=[first, second]))
         return out
 
 
 @dataclass
 class RewardModelJudge:
     """Scores each response with a reward model, tokenized as the model was trained (the run's
-    max_length and truncation); pointwise, so the order of the pair cannot matter."""
+    max_length and truncation); pointwise, so the order of the pair cannot matter. The model
+    loads on the first call and stays loaded (online RL scores every rollout batch with it)."""
 
     path: str
     spec: str
@@ -199,17 +214,27 @@ class RewardModelJudge:
     bf16: bool = False
     trust_remote_code: bool = False
     order_sensitive: bool = False
+    _loaded: Any = field(default=None, init=False, repr=False)
 
-    def judge(self, prompts: list[Any], a: list[str], b: list[str]) -> list[Judgement]:
-        from alignkit.eval.models import autocast, load_reward, run_config, tokenization
+    def _model(self):
+        if self._loaded is None:
+            from alignkit.eval.models import load_reward, run_config, tokenization
+            from alignkit.models.tokenize import is_encoder
+
+            model, tokenizer = load_reward(self.path, self.trust_remote_code)
+            tok = tokenization(None, None, run_config(self.path))
+            self._loaded = (model, tokenizer, tok, is_encoder(model))
+        return self._loaded
+
+    def score(self, prompts: list[Any], responses: list[str]) -> list[float]:
+        """The reward model's score of each (prompt, response)."""
+        from alignkit.eval.models import autocast
         from alignkit.models.scoring import score_ids
-        from alignkit.models.tokenize import is_encoder, sequence_ids, truncate
+        from alignkit.models.tokenize import sequence_ids, truncate
 
-        model, tokenizer = load_reward(self.path, self.trust_remote_code)
-        tok = tokenization(None, None, run_config(self.path))
-        encoder = is_encoder(model)
+        model, tokenizer, tok, encoder = self._model()
         sequences = []
-        for prompt, response in [*zip(prompts, a), *zip(prompts, b)]:
+        for prompt, response in zip(prompts, responses):
             reply = {"role": "assistant", "content": response}
             ids = sequence_ids(
                 tokenizer, prompt, reply if isinstance(prompt, list) else response, encoder
@@ -217,11 +242,12 @@ class RewardModelJudge:
             sequences.append(truncate(ids, tok["max_length"], tok["truncation"], encoder)[0])
         with autocast(model, self.bf16):
             scores = score_ids(model, sequences, tokenizer.pad_token_id, self.batch_size)
+        return [float(x) for x in scores.tolist()]
+
+    def judge(self, prompts: list[Any], a: list[str], b: list[str]) -> list[Judgement]:
         n = len(prompts)
-        out = []
-        for sa, sb in zip(scores[:n].tolist(), scores[n:].tolist()):
-            out.append(Judgement((sa > sb) - (sa < sb), float(sa), float(sb)))
-        return out
+        scores = self.score([*prompts, *prompts], [*a, *b])
+        return [Judgement((sa > sb) - (sa < sb), sa, sb) for sa, sb in zip(scores[:n], scores[n:])]
 
 
 def _check_model_exists(target: str, spec: str) -> None:
