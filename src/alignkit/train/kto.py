@@ -7,7 +7,8 @@ Each row is one completion marked desirable or not (`label`), as `alignkit data 
 from thumbs-up/down exports (ShareGPT-KTO, TRL unpaired); preference pairs are split into one
 desirable and one undesirable row each (TRL's unpair_preference_dataset). The loss that runs is
 TRL's KTOTrainer's; `losses.kto_loss` writes the same expression out (Ethayarajh et al. 2024,
-eq. 7) and is checked by hand only, not yet against TRL's. The reference is the initial
+eq. 7) and is checked by hand and against KTOTrainer._compute_loss, live and precomputed
+reference, in tests/train/test_loss_parity.py. The reference is the initial
 policy, or the adapter-disabled base under LoRA.
 """
 

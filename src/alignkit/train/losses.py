@@ -9,8 +9,10 @@ Write z for the DPO logits (pi_c - pi_r) - (ref_c - ref_r).
 No trainer calls these: every method trains with TRL's own loss (DPOTrainer, RewardTrainer,
 KTOTrainer, ORPOTrainer), and Factual-DPO is TRL's sigmoid loss on a shifted reference
 (dpo_trainer.py). They are the math written out, with paper and equation, tested by hand in
-tests/train/test_losses.py, and against the TRL code that runs where a test says so (the reward
-model's RewardTrainer.compute_loss and ORPO's odds_ratio_loss; not yet KTO's or DPO's).
+tests/train/test_losses.py, and against the TRL code that runs: RewardTrainer.compute_loss and
+ORPO's odds_ratio_loss there; DPOTrainer._compute_loss (sigmoid, hinge, ipo, Factual-DPO's
+shifted sigmoid), KTOTrainer._compute_loss (kto) and ORPO's get_batch_loss_metrics in
+tests/train/test_loss_parity.py.
 
 The PPO section at the end (online RL: KL-penalised rewards, GAE, whitening, the clipped policy
 and value losses, the KL controllers) works per token instead: (batch, time) tensors over the
