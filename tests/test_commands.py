@@ -54,14 +54,18 @@ def test_the_cli_has_no_settings_command_outside_the_registry():
 def test_registry_lists_agree_with_the_report_and_the_methods():
     from alignkit.report.build import POLICY_METHODS
 
-    assert set(POLICY_METHODS) == {"dpo", "sft", "kto", "orpo"} == set(methods("policy"))
+    assert (
+        set(POLICY_METHODS)
+        == {"dpo", "sft", "kto", "orpo", "grpo", "rloo"}
+        == set(methods("policy"))
+    )
     assert methods("reward_model") == ["rm"]
-    assert methods() == ["rm", "dpo", "sft", "kto", "orpo"]
+    assert methods() == ["rm", "dpo", "sft", "kto", "orpo", "grpo", "rloo"]
 
 
 def test_unknown_command_is_one_line():
-    with pytest.raises(AlignkitError, match="unknown command 'train:ppo'"):
-        get("train:ppo")
+    with pytest.raises(AlignkitError, match="unknown command 'train:nope'"):
+        get("train:nope")
 
 
 def test_ingest_settings_from_a_config_file_with_flag_names(tmp_path):

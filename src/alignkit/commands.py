@@ -119,6 +119,30 @@ COMMANDS: dict[str, Command] = {
         data="dataset_dir",
         output="output_dir",
     ),
+    "train:grpo": Command(
+        "alignkit.train.grpo:GRPOSettings",
+        "alignkit.train.grpo:train",
+        "policy",
+        """Train a policy online with GRPO (TRL's GRPOTrainer): sample --num-generations
+        answers per prompt, score them with --reward (rm:PATH, rule:NAME or rule:module:fn;
+        several with --reward-weights), and push towards the answers that beat their group's
+        mean, with a beta KL pull to the initial policy. --batch-size counts completions.""",
+        model="policy_model",
+        data="dataset_dir",
+        output="output_dir",
+    ),
+    "train:rloo": Command(
+        "alignkit.train.rloo:RLOOSettings",
+        "alignkit.train.rloo:train",
+        "policy",
+        """Train a policy online with RLOO (TRL's RLOOTrainer): sample --num-generations answers
+        per prompt, score them with --reward (less beta x their KL to the initial policy), and
+        take each answer's advantage over the mean of the other answers to its prompt.
+        --batch-size counts completions.""",
+        model="policy_model",
+        data="dataset_dir",
+        output="output_dir",
+    ),
     "eval:rm": Command(
         "alignkit.eval.rm:RMEvalSettings",
         "alignkit.eval.rm:evaluate",

@@ -1,0 +1,212 @@
+"""`alignkit train grpo` / `train rloo` (TRL's GRPOTrainer and RLOOTrainer) on tiny-llama: a
+run writes its folder (run.json, metrics.jsonl with each reward on its own, the KL, model/)
+and moves the weights, a toy reward rises, a killed run resumes at its checkpoint, a reward
+model run is a reward, and bad settings are one line each before any model loads."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from alignkit.errors import AlignkitError  # noqa: E402
+from alignkit.train import grpo, rloo  # noqa: E402
+from alignkit.train.trl_online import SpecReward, completion_text  # noqa: E402
+from tests.train.helpers import preference_rows, read_metrics  # noqa: E402
+
+RULE = "rule:tests.train.test_online_trl:vowels"
+NAME = "rule_tests.train.test_online_trl_vowels"  # its name in TRL's metrics
+METHODS = {"grpo": (grpo, grpo.GRPOSettings), "rloo": (rloo, rloo.RLOOSettings)}
+
+
+def vowels(prompt: str, response: str) -> float:
+    """The toy reward: the share of the answer's characters that are vowels."""
+    return sum(c in "aeiou" for c in response) / max(len(response), 1)
+
+
+def pairwise(prompt: str, a: str, b: str) -> int:
+    return 0
+
+
+def ingest(folder, n: int, eval_ratio: float):
+    from alignkit.data import ingest as run_ingest
+
+    folder.mkdir(parents=True)
+    src = folder / "pairs.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in preference_rows(n)))
+    out = folder / "data"
+    run_ingest(
+        input=src, output=out, train_ratio=1 - eval_ratio, eval_ratio=eval_ratio, test_ratio=0.0
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    """Train prompts only: TRL's evaluation samples too, which these tests do not need."""
+    return ingest(tmp_path_factory.mktemp("online") / "d", 40, 0.0)
+
+
+def settings(method, data, out, **kw):
+    base = dict(
+        policy_model="tiny-llama", reward=[RULE], dataset_dir=data, output_dir=out,
+        batch_size=8, num_generations=4, max_steps=3, max_completion_length=8,
+        logging_steps=1, save_steps=1000, eval_steps=1000, lr=1e-3, warmup_ratio=0.0,
+        eval_prompts=4,
+    )  # fmt: skip
+    base.update(kw)
+    return METHODS[method][1](**base)
+
+
+def train(method, s, callbacks=()):
+    return METHODS[method][0].train(s, callbacks)
+
+
+def initial_weights():
+    from alignkit.models import LoadSettings, load_causal_lm
+
+    model, _ = load_causal_lm("tiny-llama", LoadSettings())
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+@pytest.mark.parametrize("method", ["grpo", "rloo"])
+def test_a_run_writes_its_folder_and_moves_the_weights(method, data, tmp_path):
+    from safetensors.torch import load_file
+
+    out = tmp_path / "run"
+    result = train(method, settings(method, data, out))
+    assert result.status == "succeeded" and result.steps == 3
+    run = json.loads((out / "run.json").read_text())
+    assert run["method"] == method and run["status"] == "succeeded"
+    assert run["policy_model"] == "tiny-llama" and run["rewards"] == {RULE: 1.0}
+    assert run["train_prompts"] == 40 and run["prompts_per_round"] == 2
+    records = [r for r in read_metrics(out) if "reward" in r]
+    assert [r["step"] for r in records] == [1, 2, 3]
+    for key in ("reward", "reward_std", "kl", f"rewards/{NAME}/mean", f"rewards/{NAME}/std"):
+        assert all(math.isfinite(r[key]) for r in records), key
+    # one reward at weight 1: TRL's total is that reward
+    assert records[0]["reward"] == pytest.approx(records[0][f"rewards/{NAME}/mean"])
+    assert records[0]["completions/max_length"] <= 8
+    saved = load_file(str(out / "model" / "model.safetensors"))
+    before = initial_weights()
+    moved = [k for k, v in saved.items() if k in before and not torch.equal(v, before[k])]
+    assert moved, "no parameter changed"
+
+
+def test_lora_and_an_eval_split(tmp_path):
+    """Under LoRA the reference is the base with its adapter off (TRL's way: no second model),
+    and the final evaluation samples the eval split's prompts in whole groups."""
+    data = ingest(tmp_path / "d", 40, 0.2)
+    out = tmp_path / "run"
+    s = settings("grpo", data, out, lora=True, max_steps=2, batch_size=8, eval_prompts=2)
+    result = train("grpo", s)
+    assert result.status == "succeeded"
+    assert {"eval_reward", "eval_reward_std", "eval_kl"} <= set(result.metrics)
+    assert (out / "model" / "adapter_model.safetensors").exists()
+    first = next(r for r in read_metrics(out) if "kl" in r)
+    assert first["kl"] == 0.0  # LoRA's B starts at 0: the first policy is the reference
+    assert json.loads((out / "run.json").read_text())["eval_prompts"] == 2
+
+
+@pytest.mark.slow
+def test_grpo_raises_a_toy_reward(tmp_path):
+    data = ingest(tmp_path / "d", 80, 0.0)
+    out = tmp_path / "run"
+    s = settings(
+        "grpo", data, out, batch_size=16, max_steps=20, lr=1e-2, beta=0.0,
+        lr_scheduler="constant",
+    )  # fmt: skip
+    assert train("grpo", s).status == "succeeded"
+    rewards = [r["reward"] for r in read_metrics(out) if "reward" in r]
+    first, last = sum(rewards[:5]) / 5, sum(rewards[-5:]) / 5
+    # random tiny-llama answers are ~29% vowels; measured: 0.29 -> 0.62 (last 5 of 20 steps)
+    assert last > first + 0.2, (first, last)
+
+
+def test_killed_after_a_checkpoint_resumes_there(data, tmp_path):
+    from transformers import TrainerCallback
+
+    class Die(TrainerCallback):
+        def on_step_end(self, args, state, control, **kw):
+            if state.global_step == 3:
+                raise SystemExit("killed")
+
+    out = tmp_path / "run"
+    common = dict(max_steps=4, save_steps=2)
+    with pytest.raises(SystemExit):
+        train("rloo", settings("rloo", data, out, **common), callbacks=[Die()])
+    assert json.loads((out / "run.json").read_text())["status"] in ("failed", "stopped")
+    resumed = train("rloo", settings("rloo", data, out, resume=True, **common))
+    assert resumed.status == "succeeded" and resumed.steps == 4
+    assert json.loads((out / "run.json").read_text())["resumed_from"].endswith("checkpoint-2")
+    # step 3 logged before the kill is not logged twice
+    assert [r["step"] for r in read_metrics(out) if "reward" in r] == [1, 2, 3, 4]
+
+
+def test_a_reward_model_run_is_a_reward(data, tmp_path):
+    from alignkit.train import rm
+
+    rm_out = tmp_path / "rm"
+    rm.train(
+        rm.RMSettings(
+            base_model="tiny-bert",
+            dataset_dir=data,
+            output_dir=rm_out,
+            max_steps=2,
+            batch_size=4,
+            eval_steps=1000,
+            save_steps=1000,
+            max_length=32,
+        )  # fmt: skip
+    )
+    out = tmp_path / "run"
+    spec = f"rm:{rm_out}"
+    s = settings("grpo", data, out, reward=[spec, RULE], reward_weights=[1.0, 2.0], max_steps=1)
+    assert train("grpo", s).status == "succeeded"
+    record = next(r for r in read_metrics(out) if "reward" in r)
+    rm_name = spec.replace(":", "_")
+    parts = record[f"rewards/{rm_name}/mean"], record[f"rewards/{NAME}/mean"]
+    assert record["reward"] == pytest.approx(parts[0] + 2 * parts[1], rel=1e-4, abs=1e-6)
+    assert parts[0] != 0.0 and record[f"rewards/{rm_name}/std"] > 0  # the RM scored them
+    assert json.loads((out / "run.json").read_text())["rewards"] == {spec: 1.0, RULE: 2.0}
+
+
+def test_conversational_completions_are_scored_as_their_text():
+    from alignkit.eval.judges import make_judge
+
+    f = SpecReward(RULE, make_judge(RULE))
+    assert f.__name__ == NAME
+    prompts = [[{"role": "user", "content": "Hi"}], "Hi"]
+    completions = [[{"role": "assistant", "content": "aeiou"}], "xyz"]
+    assert f(prompts, completions, trainer_state=None) == [1.0, 0.0]
+    assert completion_text([{"role": "assistant", "content": "a"}, {"role": "tool"}]) == "a"
+
+
+@pytest.mark.parametrize(
+    "method, kw, message",
+    [
+        ("grpo", {"reward": []}, "at least one --reward"),
+        ("grpo", {"reward": ["rule:tests.train.test_online_trl:pairwise"]}, "pairwise rule"),
+        ("rloo", {"reward": ["rule:nope-not-a-rule"]}, "unknown judge rule"),
+        ("rloo", {"reward": ["rm:/no/such/folder"]}, "does not exist"),
+        ("grpo", {"reward_weights": [1.0, 2.0]}, "2 weights for 1 rewards"),
+        ("rloo", {"reward": [RULE, RULE]}, "given twice"),
+        ("grpo", {"batch_size": 6}, r"\(6\) must be divisible by --num-generations \(4\)"),
+        ("rloo", {"batch_size": 3, "gradient_accumulation": 2}, "divisible by --num-gen"),
+        ("grpo", {"num_generations": 1, "batch_size": 8}, "--num-generations must be >= 2"),
+        ("grpo", {"loss_type": "ppo"}, "--loss-type must be one of"),
+        ("grpo", {"scale_rewards": "yes"}, "--scale-rewards must be one of"),
+        ("rloo", {"temperature": 0.0}, "--temperature must be > 0"),
+        ("rloo", {"epsilon_high": 0.1}, "--epsilon-high must be >= --epsilon"),
+        ("grpo", {"batch_size": 400}, "fewer than the 100 one generation round samples"),
+        ("rloo", {"max_prompt_length": 2}, "rloo: 0 train prompts"),
+    ],
+)
+def test_bad_settings_are_one_line(method, kw, message, data, tmp_path):
+    with pytest.raises(AlignkitError, match=message) as info:
+        train(method, settings(method, data, tmp_path / "run", **kw))
+    assert "\n" not in str(info.value)
+    assert not (tmp_path / "run" / "model").exists()
