@@ -188,6 +188,31 @@ def test_a_reward_model_run_is_a_reward(data, tmp_path):
     assert json.loads((out / "run.json").read_text())["rewards"] == {spec: 1.0, RULE: 2.0}
 
 
+def test_chat_prompts_sample_through_the_chat_template(tmp_path):
+    """Message-list prompts: TRL applies tiny-llama's chat template and hands the rewards
+    assistant messages, which are scored as their text."""
+    from alignkit.data import ingest as run_ingest
+
+    (tmp_path / "d").mkdir()
+    src = tmp_path / "d" / "chat.jsonl"
+    rows = [
+        {
+            "prompt": [{"role": "user", "content": r["prompt"]}],
+            "chosen": [{"role": "assistant", "content": r["chosen"]}],
+            "rejected": [{"role": "assistant", "content": r["rejected"]}],
+        }
+        for r in preference_rows(8)
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    data = tmp_path / "d" / "data"
+    run_ingest(input=src, output=data, train_ratio=1.0, eval_ratio=0.0, test_ratio=0.0)
+    out = tmp_path / "run"
+    s = settings("grpo", data, out, max_steps=1, batch_size=4, num_generations=2)
+    assert train("grpo", s).status == "succeeded"
+    (record,) = [r for r in read_metrics(out) if "reward" in r]
+    assert 0 < record[f"rewards/{NAME}/mean"] < 1
+
+
 def test_conversational_completions_are_scored_as_their_text():
     from alignkit.eval.judges import make_judge
 
