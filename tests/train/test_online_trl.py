@@ -101,7 +101,11 @@ def test_lora_and_an_eval_split(tmp_path):
     and the final evaluation samples the eval split's prompts in whole groups."""
     data = ingest(tmp_path / "d", 40, 0.2)
     out = tmp_path / "run"
-    s = settings("grpo", data, out, lora=True, max_steps=2, batch_size=8, eval_prompts=2)
+    # and the non-default loss paths: two updates per round, asymmetric clip, batch scaling
+    s = settings(
+        "grpo", data, out, lora=True, max_steps=2, batch_size=8, eval_prompts=2,
+        num_iterations=2, epsilon_high=0.28, loss_type="grpo", scale_rewards="batch",
+    )  # fmt: skip
     result = train("grpo", s)
     assert result.status == "succeeded"
     assert {"eval_reward", "eval_reward_std", "eval_kl"} <= set(result.metrics)
@@ -271,13 +275,16 @@ def test_the_cli_takes_repeated_rewards_and_their_weights(data, tmp_path):
         "train", "rloo", "--policy-model", "tiny-llama", "--dataset-dir", str(data),
         "--output-dir", str(out), "--reward", RULE, "--reward", "rule:distinct-2",
         "--reward-weights", "1,0.5", "--num-generations", "2", "--batch-size", "4",
-        "--max-steps", "1", "--max-completion-length", "4", "--beta", "0",
+        "--normalize-advantages", "--max-steps", "1", "--max-completion-length", "4",
+        "--beta", "0",
     ]  # fmt: skip
     done = run_cli(*args)
     assert done.returncode == 0, done.stderr[-2000:]
     run = json.loads((out / "run.json").read_text())
     assert run["rewards"] == {RULE: 1.0, "rule:distinct-2": 0.5}
     assert run["prompts_per_round"] == 2
+    config = json.loads((out / "config.json").read_text())
+    assert config["normalize_advantages"] is True and config["reward_weights"] == [1.0, 0.5]
     bad = run_cli(*args[:-6], "--num-generations", "3", "--output-dir", str(tmp_path / "b"))
     assert bad.returncode == 2, bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1 and "--num-generations (3)" in bad.stderr
