@@ -119,6 +119,19 @@ COMMANDS: dict[str, Command] = {
         data="dataset_dir",
         output="output_dir",
     ),
+    "train:ppo": Command(
+        "alignkit.train.ppo:PPOSettings",
+        "alignkit.train.ppo:train",
+        "policy",
+        """Train a policy online with PPO against a reward (--reward rm:PATH, rule:NAME or
+        rule:module:fn; several with --reward-weights): each rollout samples one answer per
+        prompt for --batch-size prompts, scores it less beta x its KL to the reference (fixed,
+        or adapted towards --kl-target), and a value head on the policy gives GAE advantages for
+        --ppo-epochs x --num-mini-batches clipped updates. One step is one update.""",
+        model="policy_model",
+        data="dataset_dir",
+        output="output_dir",
+    ),
     "train:grpo": Command(
         "alignkit.train.grpo:GRPOSettings",
         "alignkit.train.grpo:train",

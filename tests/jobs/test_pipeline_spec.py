@@ -223,3 +223,26 @@ def test_a_stage_may_read_its_own_data(tmp_path):
     bad = {"stages": {"b": {"command": "train:dpo", "data": {"dataset_dir": "d"}}}}
     with pytest.raises(AlignkitError, match=r"^pipeline stage b data: give `ingest:"):
         expand(bad, tmp_path)
+
+
+def test_only_path_lists_are_resolved_against_the_file(tmp_path):
+    """A report's run_dirs are paths; a PPO stage's rewards, and anyone's tags, are not (they
+    were once all made into paths below the pipeline file)."""
+    raw = {
+        "data": {"dataset_dir": "data/mine"},
+        "stages": {
+            "rm": {"command": "train:rm", "settings": {"tags": ["a", "b"]}},
+            "ppo": {
+                "command": "train:ppo",
+                "needs": ["rm"],
+                "settings": {"reward": ["rm:{rm}", "rule:no-refusal"], "report_to": ["none"]},
+            },
+            "report": {"command": "report", "needs": ["ppo"]},
+        },
+    }
+    s = expand(raw, tmp_path)
+    assert s.nodes["rm"].settings["tags"] == ["a", "b"]
+    ppo = s.nodes["ppo"].settings
+    assert ppo["reward"] == [f"rm:{tmp_path / 'runs/pipeline/rm'}", "rule:no-refusal"]
+    assert ppo["report_to"] == ["none"]
+    assert s.nodes["report"].settings["run_dirs"] == [str(tmp_path / "runs/pipeline/ppo")]

@@ -94,6 +94,22 @@ def test_run_folder_metrics_and_the_lora_reference(data, tmp_path):
     run = json.loads((out / "run.json").read_text())
     assert run["method"] == "ppo" and run["status"] == "succeeded"
     assert run["rewards"] == {RULE: 1.0} and run["updates_per_rollout"] == 4
+    # and the run is a policy like any other: `alignkit eval policy` judges it (MLX8's eval)
+    from alignkit.eval import policy
+
+    judged = policy.evaluate(
+        policy.PolicyEvalSettings(
+            policy=str(out),
+            dataset_dir=data,
+            split="eval",
+            num_prompts=4,
+            max_new_tokens=8,
+            batch_size=4,
+            judge=RULE,
+        )  # fmt: skip
+    )
+    win = judged.report["win_rate"]
+    assert win["prompts"] == 4 and win["wins"] + win["ties"] + win["losses"] == 4
 
 
 def test_a_reward_model_run_is_the_reward(data, tmp_path):
@@ -102,8 +118,14 @@ def test_a_reward_model_run_is_the_reward(data, tmp_path):
     rm_out = tmp_path / "rm"
     rm.train(
         rm.RMSettings(
-            base_model="tiny-bert", dataset_dir=data, output_dir=rm_out, max_steps=2,
-            batch_size=4, eval_steps=1000, save_steps=1000, max_length=32,
+            base_model="tiny-bert",
+            dataset_dir=data,
+            output_dir=rm_out,
+            max_steps=2,
+            batch_size=4,
+            eval_steps=1000,
+            save_steps=1000,
+            max_length=32,
         )  # fmt: skip
     )
     out = tmp_path / "run"

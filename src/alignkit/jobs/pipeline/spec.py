@@ -363,7 +363,8 @@ def _resolve_paths(node: Node, cls: type, base: Path) -> None:
         if value is None:
             continue
         if isinstance(value, list):
-            if typing.get_origin(hints.get(f.name)) is list:
+            # list[Path] only (a report's run_dirs): tags, trackers and rewards are not paths
+            if typing.get_args(hints.get(f.name)) == (Path,):
                 node.settings[f.name] = [str(_path(base, v)) for v in value]
         elif Path in {hints.get(f.name), *typing.get_args(hints.get(f.name))}:
             node.settings[f.name] = str(_path(base, value))
