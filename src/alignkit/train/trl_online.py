@@ -200,7 +200,13 @@ def build(
     from alignkit.train.rewards import Reward
 
     # the rewards first: a bad rule or a missing RM folder fails before the policy loads
-    reward = Reward(settings.reward, settings.reward_weights, bf16=settings.bf16)
+    # --trust-remote-code covers a reward model's code too: a run has one such flag
+    reward = Reward(
+        settings.reward,
+        settings.reward_weights,
+        bf16=settings.bf16,
+        trust_remote_code=settings.trust_remote_code,
+    )
     train_ds = prompts_of(load_split(settings.dataset_dir, "train", ("prompt",)), method)
     eval_raw = load_split(settings.dataset_dir, "eval", ("prompt",), required=False)
     eval_ds = prompts_of(eval_raw, method) if eval_raw is not None and len(eval_raw) else None
