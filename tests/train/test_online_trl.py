@@ -240,6 +240,7 @@ def test_conversational_completions_are_scored_as_their_text():
         ("grpo", {"batch_size": 6}, r"\(6\) must be divisible by --num-generations \(4\)"),
         ("rloo", {"batch_size": 3, "gradient_accumulation": 2}, "divisible by --num-gen"),
         ("grpo", {"num_generations": 1, "batch_size": 8}, "--num-generations must be >= 2"),
+        ("rloo", {"num_generations": 0}, "--num-generations must be >= 2"),
         ("grpo", {"loss_type": "ppo"}, "--loss-type must be one of"),
         ("grpo", {"scale_rewards": "yes"}, "--scale-rewards must be one of"),
         ("rloo", {"temperature": 0.0}, "--temperature must be > 0"),

@@ -89,7 +89,7 @@ class OnlineSettings(CommonSettings):
             # TRL samples whole groups per round (GRPOConfig/RLOOConfig.__post_init__); we say
             # it in our own flags' names, before any model loads
             (
-                per_round % self.num_generations == 0,
+                per_round % max(self.num_generations, 1) == 0,  # 0 is refused above
                 f"--batch-size x --gradient-accumulation x processes ({per_round}) must be "
                 f"divisible by --num-generations ({self.num_generations}): --batch-size counts "
                 "completions",
