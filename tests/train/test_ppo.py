@@ -75,7 +75,7 @@ def test_run_folder_metrics_and_the_lora_reference(data, tmp_path):
     first, second = rollouts(out)
     for key in ("reward", "reward_std", "rlhf_reward", "kl", "kl_coef", "entropy", "eos_rate"):
         assert math.isfinite(first[key]) and math.isfinite(second[key]), key
-    assert first["response_length"] == 8 and first[f"reward/{RULE.replace(':', '_')}"] >= 0
+    assert first["response_length"] == 8 and first[f"rewards/{RULE.replace(':', '_')}/mean"] >= 0
     # the first rollout's policy is the base itself (LoRA's B starts at 0): KL exactly 0, and
     # the adaptive controller then lowers beta (KL below its target), by at most 20% x 8/100
     assert first["kl"] == 0.0 and first["rlhf_reward"] == pytest.approx(first["reward"])
@@ -133,7 +133,7 @@ def test_a_reward_model_run_is_the_reward(data, tmp_path):
     result = ppo.train(settings(data, out, reward=[spec, RULE], reward_weights=[1.0, 2.0]))
     assert result.status == "succeeded"
     record = rollouts(out)[0]
-    parts = [record[f"reward/{s}"] for s in (spec.replace(":", "_"), RULE.replace(":", "_"))]
+    parts = [record[f"rewards/{s.replace(':', '_')}/mean"] for s in (spec, RULE)]
     assert record["reward"] == pytest.approx(parts[0] + 2 * parts[1], rel=1e-5)
     assert parts[0] != 0.0  # the reward model scored the answers
 

@@ -70,6 +70,13 @@ CHARTS: tuple[tuple[str, str, tuple | None, tuple], ...] = (
             ("eval", ("eval_mean_token_accuracy",), True),
         ),
     ),
+    # online RL (PPO, GRPO, RLOO): the reward optimised, on rollouts and on the eval prompts
+    (
+        "Reward",
+        "reward",
+        None,
+        (("train", ("reward",), False), ("eval", ("eval_reward",), True)),
+    ),
     ("KL to the reference", "KL", None, (("train", ("kl",), False), ("eval", ("eval_kl",), True))),
     ("Learning rate", "learning rate", None, (("", ("learning_rate",), False),)),
 )

@@ -89,8 +89,8 @@ class Rollout:
 
 
 def _metric_name(spec: str) -> str:
-    # trackers (MLflow) refuse ':' and other signs in metric names
-    return "reward/" + re.sub(r"[^\w./-]+", "_", spec)
+    # TRL's GRPO and RLOO log each reward as rewards/<name>/mean; trackers (MLflow) refuse ':'
+    return "rewards/" + re.sub(r"[^\w./-]+", "_", spec) + "/mean"
 
 
 class PPOTrainer(Trainer):
