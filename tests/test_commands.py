@@ -56,11 +56,11 @@ def test_registry_lists_agree_with_the_report_and_the_methods():
 
     assert (
         set(POLICY_METHODS)
-        == {"dpo", "sft", "kto", "orpo", "ppo", "grpo", "rloo"}
+        == {"dpo", "sft", "kto", "orpo", "ppo", "grpo", "rloo", "online-dpo"}
         == set(methods("policy"))
     )
     assert methods("reward_model") == ["rm"]
-    assert methods() == ["rm", "dpo", "sft", "kto", "orpo", "ppo", "grpo", "rloo"]
+    assert methods() == ["rm", "dpo", "sft", "kto", "orpo", "ppo", "grpo", "rloo", "online-dpo"]
 
 
 def test_unknown_command_is_one_line():

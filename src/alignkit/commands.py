@@ -156,6 +156,20 @@ COMMANDS: dict[str, Command] = {
         data="dataset_dir",
         output="output_dir",
     ),
+    "train:online-dpo": Command(
+        "alignkit.train.online_dpo:OnlineDPOSettings",
+        "alignkit.train.online_dpo:train",
+        "policy",
+        """Iterative (online) DPO for --rounds rounds: each round samples two answers per train
+        prompt from the current policy, ranks them with --reward (rm:PATH, rule:NAME or
+        rule:module:fn; several with --reward-weights), drops ties (|margin| <= --min-margin)
+        and identical answers, trains DPO on the pairs into OUT/round-N (every DPO flag applies
+        to each round) and starts the next round from it. --reference previous (each round's
+        start) or initial. model/ is the last round's model, merged when it is LoRA.""",
+        model="policy_model",
+        data="dataset_dir",
+        output="output_dir",
+    ),
     "eval:rm": Command(
         "alignkit.eval.rm:RMEvalSettings",
         "alignkit.eval.rm:evaluate",
