@@ -204,3 +204,23 @@ def test_the_toy_reward_rises_over_rounds(data, tmp_path):
     assert od.train(s).status == "succeeded"
     rewards = [m["reward"] for m in read_metrics(out)]
     assert rewards[-1] > rewards[0], rewards
+
+
+def test_a_round_whose_dpo_run_stopped_stops_the_run(data, tmp_path, monkeypatch):
+    from alignkit.train import common, dpo
+
+    def answers(s, policy, prompts, r):
+        return [f"answer {i}" for i in range(len(prompts))], ["aeiou"] * len(prompts)
+
+    monkeypatch.setattr(od, "_two_answers", answers)
+
+    def stopped(settings, callbacks=()):  # as a SIGTERM in the middle of DPO ends it
+        return common.TrainResult("dpo", "stopped", settings.output_dir, steps=1)
+
+    monkeypatch.setattr(dpo, "train", stopped)
+    out = tmp_path / "run"
+    result = od.train(settings(data, out))
+    run = json.loads((out / "run.json").read_text())
+    assert result.status == run["status"] == "stopped"
+    assert run["completed_rounds"] == 0 and run["stopped"] == "round 1"
+    assert not (out / "model").exists() and not (out / "round-2").exists()

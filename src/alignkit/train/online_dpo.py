@@ -154,9 +154,10 @@ class OnlineDPOSettings(DPOSettings):
         return out
 
 
-class Stopped(BaseException):
-    """SIGTERM outside a DPO run (sampling, scoring, the ingest, the final copy): the run ends
-    `stopped`. A BaseException, so that no `except Exception` on the way swallows it."""
+class Stopped(KeyboardInterrupt):
+    """SIGTERM outside a DPO run's own handler (sampling, scoring, the ingest, the final copy):
+    the run ends `stopped`. A KeyboardInterrupt, so that no `except Exception` on the way
+    swallows it, and a DPO run it reaches before its handler is in records `stopped` too."""
 
 
 class _StopSignal:
@@ -215,7 +216,10 @@ def _locked(settings: OnlineDPOSettings, callbacks):
     run.info.update(
         policy_model=settings.policy_model,
         reference=settings.reference,
-        ref_model=settings.ref_model if settings.reference == "initial" else None,
+        # the fixed reference of --reference initial; previous: each round's run.json says
+        ref_model=settings.ref_model or settings.policy_model
+        if settings.reference == "initial"
+        else None,
         rewards=dict(zip(settings.reward, settings.reward_weights)),
         train_prompts=len(prompts),
         dataset={"dir": str(settings.dataset_dir), "digest": dataset.digest},
@@ -248,7 +252,8 @@ def _locked(settings: OnlineDPOSettings, callbacks):
         )
         return common.recorded_result(out, record)
     except Stopped:
-        record = run.write("stopped", stopped="SIGTERM between DPO runs")
+        done = sum(x["dpo"]["status"] == "succeeded" for x in run.info["rounds"])
+        record = run.write("stopped", completed_rounds=done, stopped="SIGTERM between DPO runs")
         return common.recorded_result(out, record)
     except BaseException as exc:
         raised = common.fail(run, exc)
@@ -313,6 +318,12 @@ def _sample_round(settings: OnlineDPOSettings, r: int, prompts: list, reward) ->
 
     folder = round_dir(settings.output_dir, r)
     sampling = settings.sampling(r)
+    if r > 1:
+        # the previous round's run, by when it ran: one trained again (--resume-force with
+        # other settings) is a different policy under the same folder name, and its old
+        # samples would not be on-policy
+        before = read_json(round_dir(settings.output_dir, r - 1) / RUN_FILE) or {}
+        sampling["policy_run"] = {k: before.get(k) for k in ("started", "ended")}
     done = read_json(folder / ROUND_FILE)
     if done is not None and done.get("sampling") == sampling:
         note(f"round {r}: reusing its pairs in {folder / DATA_DIR}")
@@ -438,9 +449,16 @@ def _dpo_summary(folder: Path, result) -> dict:
                 rec = json.loads(line)
             except ValueError:
                 continue
-            if "loss" in rec:
-                last = rec
-    keep = ("loss", "rewards/accuracies", "rewards/margins", "rewards/chosen", "rewards/rejected")
+            if "loss" in rec or "train_loss" in rec:  # the latter: a run shorter than a log
+                last = {**last, **rec}
+    keep = (
+        "loss",
+        "train_loss",
+        "rewards/accuracies",
+        "rewards/margins",
+        "rewards/chosen",
+        "rewards/rejected",
+    )
     run = read_json(folder / RUN_FILE) or {}
     return {
         "status": result.status,
