@@ -200,10 +200,13 @@ def test_a_pairwise_rule_is_refused_before_any_model_loads(data, tmp_path):
 @pytest.mark.slow
 def test_the_toy_reward_rises_over_rounds(data, tmp_path):
     out = tmp_path / "run"
-    s = settings(data, out, rounds=4, max_steps=12, lr=5e-3, lora=False, temperature=1.0)
+    s = settings(data, out, rounds=4, max_steps=16, lr=1e-2, beta=0.5, lora=False, temperature=1.0)
     assert od.train(s).status == "succeeded"
     rewards = [m["reward"] for m in read_metrics(out)]
-    assert rewards[-1] > rewards[0], rewards
+    # the answers each round samples grow more vowel-heavy (~0.25 -> ~0.35 here): the policy
+    # moves towards those its own earlier samples were ranked above
+    assert rewards[-1] > rewards[0] + 0.05, rewards
+    assert sum(rewards[2:]) > sum(rewards[:2]), rewards
 
 
 def test_a_round_whose_dpo_run_stopped_stops_the_run(data, tmp_path, monkeypatch):
