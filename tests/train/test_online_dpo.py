@@ -96,6 +96,8 @@ def test_two_rounds_killed_and_resumed(data, tmp_path):
     lines = read_metrics(out)
     assert [m["step"] for m in lines] == [1, 2]
     assert all(0 <= m["reward"] <= 1 and "dpo/loss" in m for m in lines)
+    part = f"rewards/{RULE.replace(':', '_')}/mean"
+    assert all(m[part] == pytest.approx(m["reward"]) for m in lines)  # one reward, weight 1
 
     # model/ is the last round merged into a full model (its adapter's base is round 1's
     # merged policy, which a copied adapter would not name)

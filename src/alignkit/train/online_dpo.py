@@ -32,6 +32,7 @@ import dataclasses
 import json
 import math
 import random
+import re
 import shutil
 import signal
 import tempfile
@@ -339,7 +340,8 @@ def _sample_round(settings: OnlineDPOSettings, r: int, prompts: list, reward) ->
         )
         chosen_prompts = [prompts[i] for i in sorted(picked)]
     a, b = _two_answers(settings, sampling["policy"], chosen_prompts, r)
-    score_a, score_b = reward(chosen_prompts, a), reward(chosen_prompts, b)
+    parts_a, parts_b = reward.parts(chosen_prompts, a), reward.parts(chosen_prompts, b)
+    score_a, score_b = reward.combine(parts_a), reward.combine(parts_b)
     samples, pairs = [], []
     counts = {"pairs": 0, "ties": 0, "identical": 0}
     for prompt, x, y, sx, sy in zip(chosen_prompts, a, b, score_a, score_b):
@@ -371,6 +373,8 @@ def _sample_round(settings: OnlineDPOSettings, r: int, prompts: list, reward) ->
         **counts,
         "reward": _mean(score_a + score_b),
         "reward_std": _std(score_a + score_b),
+        # each reward's own mean (before its weight), when several are summed
+        "reward_parts": {k: _mean(parts_a[k] + parts_b[k]) for k in parts_a},
         "chosen_reward": _mean([c for c, _ in pair_scores]),
         "rejected_reward": _mean([j for _, j in pair_scores]),
     }
@@ -477,6 +481,10 @@ def _metrics_line(r: int, record: dict) -> dict:
                 "identical", "prompts"):  # fmt: skip
         if record.get(key) is not None:
             line[key] = record[key]
+    for spec, value in (record.get("reward_parts") or {}).items():
+        # as PPO, GRPO and RLOO name them; trackers refuse ':' in metric names
+        name = re.sub(r"[^\w./-]+", "_", spec)
+        line[f"rewards/{name}/mean"] = value
     for key, value in record["dpo"]["last_train"].items():
         line[f"dpo/{key}"] = value
     line.update(record["dpo"]["final_metrics"])
