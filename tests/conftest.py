@@ -3,6 +3,7 @@ no test reads or writes the user's real ~/.alignkit or ~/.cache."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,20 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     for name in ("WANDB_API_KEY", "WANDB_DIR", "WANDB_PROJECT", "MLFLOW_TRACKING_URI",
                  "MLFLOW_EXPERIMENT_NAME", "TENSORBOARD_LOGGING_DIR"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _nothing_lands_in_the_checkout():
+    """A test writes below its tmp_path, never into the checkout (a report.html once appeared
+    in the repository's root during the suite, and a fresh one could be committed by mistake)."""
+    before = set(os.listdir(REPO))
+    yield
+    new = sorted(n for n in set(os.listdir(REPO)) - before if not n.startswith((".", "__")))
+    if new:
+        pytest.fail(f"this test wrote {', '.join(new)} into the checkout; write below tmp_path")
 
 
 @pytest.fixture

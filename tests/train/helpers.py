@@ -34,3 +34,15 @@ def make_dataset(tmp: Path, n: int = 160) -> Path:
 
 def read_metrics(run: Path) -> list[dict]:
     return [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+
+
+def tiny_rm_run(data: Path, out: Path) -> Path:
+    """A reward model run on tiny-bert, two steps: enough to serve as an `rm:PATH` reward."""
+    from alignkit.train import rm
+
+    settings = dict(
+        base_model="tiny-bert", dataset_dir=data, output_dir=out, max_steps=2, batch_size=4,
+        eval_steps=1000, save_steps=1000, max_length=32,
+    )  # fmt: skip
+    rm.train(rm.RMSettings(**settings))
+    return out

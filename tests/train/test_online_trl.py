@@ -15,7 +15,7 @@ torch = pytest.importorskip("torch")
 from alignkit.errors import AlignkitError  # noqa: E402
 from alignkit.train import grpo, rloo  # noqa: E402
 from alignkit.train.trl_online import SpecReward, completion_text  # noqa: E402
-from tests.train.helpers import preference_rows, read_metrics  # noqa: E402
+from tests.train.helpers import preference_rows, read_metrics, tiny_rm_run  # noqa: E402
 
 RULE = "rule:tests.train.test_online_trl:vowels"
 NAME = "rule_tests.train.test_online_trl_vowels"  # its name in TRL's metrics
@@ -165,21 +165,7 @@ def test_killed_after_a_checkpoint_resumes_to_the_same_weights(method, data, tmp
 
 
 def test_a_reward_model_run_is_a_reward(data, tmp_path):
-    from alignkit.train import rm
-
-    rm_out = tmp_path / "rm"
-    rm.train(
-        rm.RMSettings(
-            base_model="tiny-bert",
-            dataset_dir=data,
-            output_dir=rm_out,
-            max_steps=2,
-            batch_size=4,
-            eval_steps=1000,
-            save_steps=1000,
-            max_length=32,
-        )  # fmt: skip
-    )
+    rm_out = tiny_rm_run(data, tmp_path / "rm")
     out = tmp_path / "run"
     spec = f"rm:{rm_out}"
     s = settings("grpo", data, out, reward=[spec, RULE], reward_weights=[1.0, 2.0], max_steps=1)

@@ -15,7 +15,7 @@ torch = pytest.importorskip("torch")
 from alignkit.errors import AlignkitError  # noqa: E402
 from alignkit.train import ppo  # noqa: E402
 from alignkit.train.ppo_trainer import HEAD_FILE, STATE_FILE  # noqa: E402
-from tests.train.helpers import make_dataset, read_metrics  # noqa: E402
+from tests.train.helpers import make_dataset, read_metrics, tiny_rm_run  # noqa: E402
 
 RULE = "rule:tests.train.test_ppo:vowels"
 
@@ -113,21 +113,7 @@ def test_run_folder_metrics_and_the_lora_reference(data, tmp_path):
 
 
 def test_a_reward_model_run_is_the_reward(data, tmp_path):
-    from alignkit.train import rm
-
-    rm_out = tmp_path / "rm"
-    rm.train(
-        rm.RMSettings(
-            base_model="tiny-bert",
-            dataset_dir=data,
-            output_dir=rm_out,
-            max_steps=2,
-            batch_size=4,
-            eval_steps=1000,
-            save_steps=1000,
-            max_length=32,
-        )  # fmt: skip
-    )
+    rm_out = tiny_rm_run(data, tmp_path / "rm")
     out = tmp_path / "run"
     spec = f"rm:{rm_out}"
     result = ppo.train(settings(data, out, reward=[spec, RULE], reward_weights=[1.0, 2.0]))

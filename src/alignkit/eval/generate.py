@@ -23,6 +23,20 @@ def prompt_ids(tokenizer, prompt: Any, max_prompt_tokens: int) -> list[int]:
     return ids[-max_prompt_tokens:]  # a long prompt keeps its end, nearest the answer
 
 
+def left_padded(batch: list[list[int]], pad: int):
+    """Token id rows as one left-padded (ids, attention_mask) pair of tensors: the new tokens of
+    every row then start at the same position."""
+    import torch
+
+    width = max(len(ids) for ids in batch)
+    ids = torch.full((len(batch), width), pad, dtype=torch.long)
+    attention = torch.zeros((len(batch), width), dtype=torch.long)
+    for i, row in enumerate(batch):
+        ids[i, width - len(row) :] = torch.tensor(row)
+        attention[i, width - len(row) :] = 1
+    return ids, attention
+
+
 def generate(
     model,
     tokenizer,
@@ -59,12 +73,8 @@ def generate(
         batch = [
             prompt_ids(tokenizer, p, max_prompt_tokens) for p in prompts[start : start + batch_size]
         ]
-        width = max(len(ids) for ids in batch)
-        ids = torch.full((len(batch), width), pad, dtype=torch.long)
-        attention = torch.zeros((len(batch), width), dtype=torch.long)
-        for i, s in enumerate(batch):
-            ids[i, width - len(s) :] = torch.tensor(s)
-            attention[i, width - len(s) :] = 1
+        ids, attention = left_padded(batch, pad)
+        width = ids.shape[1]
         torch.manual_seed(seed + index)
         with torch.no_grad():
             out = model.generate(

@@ -4,8 +4,8 @@ has no PPOTrainer (it left the main package and trl.experimental has none).
     alignkit train ppo --policy-model smollm2-135m-instruct --reward rm:artifacts/rm/demo \
         --dataset-dir data/demo --output-dir artifacts/ppo/demo --lora
 
-Prompts are the `prompt` column of the dataset's train split (preference pairs or prompt-only
-rows). Each rollout samples one answer per prompt for `--batch-size` prompts, scores it with
+Prompts are the `prompt` column of the dataset's train split (preference pairs or unpaired
+feedback). Each rollout samples one answer per prompt for `--batch-size` prompts, scores it with
 `--reward` (an alignkit RM run, a rule, or several with `--reward-weights`; see
 alignkit.train.rewards), and subtracts beta KL(pi || pi_ref) per token. A value head on the
 policy's own backbone (trained through the LoRA adapter under --lora, else with the whole
@@ -113,13 +113,6 @@ class PPOSettings(CommonSettings):
         return self.ppo_epochs * self.num_mini_batches
 
 
-def prompts_of(dataset):
-    """The prompt column only (pairs, unpaired feedback or prompt-only rows)."""
-    if "prompt" not in dataset.column_names:
-        raise AlignkitError("ppo needs a prompt column; got " + ", ".join(dataset.column_names))
-    return dataset.remove_columns([c for c in dataset.column_names if c != "prompt"])
-
-
 def train(settings: PPOSettings, callbacks=()):
     """Train a policy with PPO against the reward; returns metrics, paths, timings, memory."""
     from functools import partial
@@ -137,17 +130,17 @@ def _build(settings: PPOSettings, run, callbacks):
     from alignkit.train import common
     from alignkit.train.lifecycle import Built
     from alignkit.train.ppo_trainer import PPOTrainer
-    from alignkit.train.rewards import Reward
+    from alignkit.train.rewards import Reward, prompts_of
 
     # the rewards first: a bad rule or a missing RM folder fails before the policy loads
     reward = Reward(settings.reward, settings.reward_weights, bf16=settings.bf16)
-    train_ds = prompts_of(load_split(settings.dataset_dir, "train", ("prompt",)))
+    train_ds = prompts_of(load_split(settings.dataset_dir, "train", ("prompt",)), "ppo")
     if len(train_ds) < settings.batch_size:
         raise AlignkitError(
             f"ppo: {len(train_ds)} train prompts, fewer than --batch-size {settings.batch_size}"
         )
     eval_raw = load_split(settings.dataset_dir, "eval", ("prompt",), required=False)
-    eval_ds = prompts_of(eval_raw) if eval_raw is not None and len(eval_raw) else None
+    eval_ds = prompts_of(eval_raw, "ppo") if eval_raw is not None and len(eval_raw) else None
     if eval_ds is not None:
         eval_ds = eval_ds.select(range(min(len(eval_ds), settings.eval_prompts)))
     load = common.load_settings_of(settings)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,9 +33,10 @@ import torch
 from torch import Tensor
 from transformers import GenerationConfig, Trainer
 
-from alignkit.eval.generate import prompt_ids
+from alignkit.eval.generate import left_padded, prompt_ids
 from alignkit.io import atomic_path, write_json
 from alignkit.train import losses
+from alignkit.train.rewards import metric_name
 
 HEAD_FILE = "value_head.safetensors"
 STATE_FILE = "ppo_state.json"
@@ -86,11 +86,6 @@ class Rollout:
     advantages: Tensor  # (B, T) whitened GAE
     returns: Tensor  # (B, T) GAE + V_old, the value targets
     order: list[Tensor] = field(default_factory=list)  # rows of each update, in turn
-
-
-def _metric_name(spec: str) -> str:
-    # TRL's GRPO and RLOO log each reward as rewards/<name>/mean; trackers (MLflow) refuse ':'
-    return "rewards/" + re.sub(r"[^\w./-]+", "_", spec) + "/mean"
 
 
 class PPOTrainer(Trainer):
@@ -223,7 +218,7 @@ class PPOTrainer(Trainer):
             entropy=entropy.item(),
             response_length=sample.mask.sum(-1).float().mean().item(),
             eos_rate=sample.has_eos.float().mean().item(),
-            **{_metric_name(k): sum(v) / len(v) for k, v in parts.items()},
+            **{f"rewards/{metric_name(k)}/mean": sum(v) / len(v) for k, v in parts.items()},
         )
         self.kl_control.update(kl.mean().item(), len(prompts))
         return Rollout(
@@ -249,13 +244,8 @@ class PPOTrainer(Trainer):
         device = self.args.device
         pad = tokenizer.pad_token_id
         batch = [prompt_ids(tokenizer, p, self.settings.max_prompt_length) for p in prompts]
-        width = max(len(ids) for ids in batch)
-        ids = torch.full((len(batch), width), pad, dtype=torch.long)
-        attention = torch.zeros((len(batch), width), dtype=torch.long)
-        for i, row in enumerate(batch):
-            ids[i, width - len(row) :] = torch.tensor(row)
-            attention[i, width - len(row) :] = 1
-        ids, attention = ids.to(device), attention.to(device)
+        ids, attention = left_padded(batch, pad)
+        ids, attention, width = ids.to(device), attention.to(device), ids.shape[1]
         was_training = policy.training
         policy.eval()  # generate with the KV cache (gradient checkpointing turns it off)
         out = policy.generate(
@@ -396,4 +386,3 @@ def _entropy(logits: Tensor) -> Tensor:
     """Per-token entropy of softmax(logits), from the logits (no log of 0)."""
     probs = torch.softmax(logits, -1)
     return torch.logsumexp(logits, -1) - (probs * logits).sum(-1)
-

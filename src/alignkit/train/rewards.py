@@ -13,6 +13,7 @@ as TRL's `reward_weights` does; the parts are kept too, so metrics show each one
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,3 +94,19 @@ class Reward:
 
     def __call__(self, prompts: list[Any], completions: list[str]) -> list[float]:
         return self.combine(self.parts(prompts, completions))
+
+
+def metric_name(spec: str) -> str:
+    """A reward's name in metrics (`rewards/<name>/mean`, as TRL's GRPO and RLOO log it, and
+    PPO too): trackers (MLflow) refuse ':' and other signs in metric names."""
+    return re.sub(r"[^\w./-]+", "_", spec)
+
+
+def prompts_of(dataset, method: str):
+    """The prompt column only, from preference pairs or unpaired feedback: what online methods
+    answer (TRL would pass any other column to the reward functions as keyword arguments)."""
+    if "prompt" not in dataset.column_names:
+        raise AlignkitError(
+            f"{method} needs a prompt column; got " + ", ".join(dataset.column_names)
+        )
+    return dataset.remove_columns([c for c in dataset.column_names if c != "prompt"])

@@ -12,12 +12,12 @@ that is that many / num_generations prompts, and TRL requires the division to be
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from alignkit.errors import AlignkitError
+from alignkit.train.rewards import metric_name, prompts_of
 from alignkit.train.settings import CommonSettings
 
 
@@ -124,11 +124,6 @@ class OnlineSettings(CommonSettings):
         return {}
 
 
-def metric_name(spec: str) -> str:
-    """A reward's name in TRL's metrics (`rewards/<name>/mean`), as PPO names its parts."""
-    return re.sub(r"[^\w./-]+", "_", spec)
-
-
 def completion_text(completion: Any) -> str:
     """TRL gives a conversational prompt's completion as a message list: the assistant's text."""
     if isinstance(completion, str):
@@ -154,16 +149,6 @@ def reward_functions(reward) -> list[SpecReward]:
     """An alignkit.train.rewards.Reward, split into one TRL reward function per spec (its
     judges, loaded once, are shared)."""
     return [SpecReward(s, j) for s, j in zip(reward.specs, reward.judges)]
-
-
-def prompts_of(dataset, method: str):
-    """The prompt column only: preference pairs, unpaired feedback or prompt-only rows (TRL
-    would pass any other column to the reward functions as keyword arguments)."""
-    if "prompt" not in dataset.column_names:
-        raise AlignkitError(
-            f"{method} needs a prompt column; got " + ", ".join(dataset.column_names)
-        )
-    return dataset.remove_columns([c for c in dataset.column_names if c != "prompt"])
 
 
 def prompt_length(tokenizer, prompt: Any) -> int:
