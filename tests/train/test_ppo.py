@@ -142,7 +142,8 @@ def test_killed_after_a_checkpoint_resumes_to_the_same_weights(data, tmp_path):
     with pytest.raises(SystemExit):
         ppo.train(settings(data, cut, **common), callbacks=[Die()])
     assert json.loads((cut / "run.json").read_text())["status"] in ("failed", "stopped")
-    resumed = ppo.train(settings(data, cut, resume=True, **common))
+    # evaluating on fewer prompts changes no weights: a resume may change it
+    resumed = ppo.train(settings(data, cut, resume=True, eval_prompts=4, **common))
     assert resumed.steps == 8
     assert json.loads((cut / "run.json").read_text())["resumed_from"].endswith("checkpoint-4")
     assert [r["step"] for r in read_metrics(cut) if "loss" in r] == list(range(1, 9))

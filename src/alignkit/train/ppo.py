@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from alignkit.errors import AlignkitError
 from alignkit.train.settings import CommonSettings
@@ -26,6 +27,9 @@ from alignkit.train.settings import CommonSettings
 
 @dataclass
 class PPOSettings(CommonSettings):
+    # how often and on how many prompts it evaluates changes no weights: a resume may change it
+    OPERATIONAL: ClassVar[tuple[str, ...]] = (*CommonSettings.OPERATIONAL, "eval_prompts")
+
     policy_model: str = field(
         default="smollm2-135m-instruct", metadata={"help": "Policy name or folder."}
     )

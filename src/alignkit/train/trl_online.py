@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from alignkit.errors import AlignkitError
 from alignkit.train.rewards import metric_name, prompts_of
@@ -24,6 +24,9 @@ from alignkit.train.settings import CommonSettings
 @dataclass
 class OnlineSettings(CommonSettings):
     """The fields GRPO and RLOO share (method modules subclass it and set their defaults)."""
+
+    # how often and on how many prompts it evaluates changes no weights: a resume may change it
+    OPERATIONAL: ClassVar[tuple[str, ...]] = (*CommonSettings.OPERATIONAL, "eval_prompts")
 
     METHOD = "online"  # the CLI name, for messages
 
