@@ -98,3 +98,18 @@ def test_the_full_demo_is_the_preset(tmp_path):
     assert by_rm.answers_from == tmp_path / "dpo" / "eval-oracle" / "generations.jsonl"
     assert built["eval_policy"].output == tmp_path / "dpo" / "eval-oracle"
     assert by_rm.output == tmp_path / "dpo" / "eval-rm"
+
+
+def test_auto_precision_is_bf16_only_where_the_hardware_has_it(monkeypatch):
+    from alignkit.demo.pipeline import DemoSettings
+    from alignkit.models import precision
+
+    monkeypatch.setattr(precision, "cuda_has_bf16", lambda: False)
+    monkeypatch.setattr(precision, "cpu_has_native_bf16", lambda: False)
+    assert DemoSettings().precision == "fp32"  # emulated bf16 is slower than fp32
+    monkeypatch.setattr(precision, "cpu_has_native_bf16", lambda: True)
+    assert DemoSettings().precision == "bf16" and DemoSettings().bf16
+    monkeypatch.setattr(precision, "cpu_has_native_bf16", lambda: False)
+    monkeypatch.setattr(precision, "cuda_has_bf16", lambda: True)
+    assert DemoSettings().precision == "bf16"
+    assert DemoSettings(precision="fp32").precision == "fp32"  # a given precision stays

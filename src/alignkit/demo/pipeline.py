@@ -59,10 +59,9 @@ class DemoSettings:
         if self.precision not in {"auto", "fp32", "bf16"}:
             raise AlignkitError(f"--precision is auto, fp32 or bf16, not '{self.precision}'")
         if self.precision == "auto":  # detected, not assumed: bf16 is slower without hardware
-            from alignkit.models.precision import cpu_has_native_bf16
+            from alignkit.models.precision import native_bf16
 
-            gpu = _cuda_bf16()
-            self.precision = "bf16" if gpu or cpu_has_native_bf16() else "fp32"
+            self.precision = "bf16" if native_bf16() else "fp32"
         if self.quick:  # the CI test's size: the pipeline end to end, smaller numbers
             self.rm_epochs = min(self.rm_epochs, 1.0)
             self.dpo_epochs = min(self.dpo_epochs, 0.5)
@@ -72,12 +71,6 @@ class DemoSettings:
     @property
     def bf16(self) -> bool:
         return self.precision == "bf16"
-
-
-def _cuda_bf16() -> bool:
-    import torch
-
-    return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
 
 
 def run_demo(settings: DemoSettings, console=None) -> dict[str, Any]:

@@ -40,11 +40,19 @@ def training_precision(settings: LoadSettings) -> Literal["fp32", "bf16", "fp16"
     """`settings.dtype` with "auto" decided: bf16 on a bf16-capable CUDA GPU, else fp32."""
     if settings.dtype != "auto":
         return settings.dtype
+    return "bf16" if cuda_has_bf16() else "fp32"
+
+
+def cuda_has_bf16() -> bool:
+    """A CUDA GPU is present and computes in bf16 (Ampere and later)."""
     import torch
 
-    if torch.cuda.is_available() and torch.cuda.is_bf16_supported():
-        return "bf16"
-    return "fp32"
+    return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+
+
+def native_bf16() -> bool:
+    """bf16 is worth it here: a bf16 GPU, or a CPU with bf16 hardware (cpu_has_native_bf16)."""
+    return cuda_has_bf16() or cpu_has_native_bf16()
 
 
 def trainer_precision_flags(settings: LoadSettings) -> dict[str, bool]:
