@@ -5,8 +5,10 @@ or none, never half of one (an ingest's splits, a run's run.json, an evaluation,
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +46,20 @@ def write_rows(rows: Iterable[dict[str, Any]], path: Path) -> int:
             fh.write(orjson.dumps(row, option=orjson.OPT_SERIALIZE_NUMPY) + b"\n")
             count += 1
     return count
+
+
+def file_digest(path: Path) -> str:
+    """blake2b-128 of a file's content, computed once per (path, size, mtime) in a process: a
+    model's weights are hashed by the reference cache and the merge cache alike, and rereading
+    half a gigabyte for each lookup would cost more than what the caches save."""
+    stat = Path(path).stat()
+    return _content_digest(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@cache
+def _content_digest(path: str, size: int, mtime_ns: int) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 24), b""):
+            h.update(block)
+    return h.hexdigest()

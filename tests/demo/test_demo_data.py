@@ -9,7 +9,7 @@ from alignkit.data import ingest
 from alignkit.demo.content import ITEMS
 from alignkit.demo.export import long_answer, sample_records
 from alignkit.demo.oracle import house_style
-from alignkit.eval.judges import registered
+from alignkit.models.judges import registered
 
 
 def test_every_house_answer_passes_and_every_long_answer_fails():

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from alignkit.errors import AlignkitError
-from alignkit.eval import judges
 from alignkit.eval.policy import held_out_prompts
 from alignkit.messages import as_text
+from alignkit.models import judges
 
 
 def first_wins(prompt: str, a: str, b: str) -> int:
@@ -81,7 +81,7 @@ def test_the_demo_rule_is_found_in_a_fresh_process():
     import sys
 
     code = (
-        "import sys; from alignkit.eval.judges import make_judge; "
+        "import sys; from alignkit.models.judges import make_judge; "
         "j = make_judge('rule:house-style'); "
         "assert 'alignkit.demo.oracle' in sys.modules; print(j.rule.fn.__module__)"
     )

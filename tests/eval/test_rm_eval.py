@@ -64,7 +64,7 @@ def test_rm_eval_user_errors(runs):
 
 def test_rm_eval_refuses_a_backbone_without_a_trained_head():
     """A bare backbone would score with a randomly initialised head (issue 8, item 12)."""
-    from alignkit.eval.models import load_reward
+    from alignkit.models.inference import load_reward
 
     with pytest.raises(AlignkitError, match=r"missing \(score.weight\)"):
         load_reward("tiny-llama")

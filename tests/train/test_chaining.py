@@ -56,8 +56,8 @@ def test_readme_chain_runs_and_each_stage_starts_from_the_merged_run(tmp_path, m
 
     from alignkit.cli import app
     from alignkit.data import ingest
-    from alignkit.eval.models import load_policy
     from alignkit.models import load_causal_lm, resolve
+    from alignkit.models.inference import load_policy
     from alignkit.train import common
 
     commands = chaining_commands()

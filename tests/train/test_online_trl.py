@@ -204,7 +204,7 @@ def test_chat_prompts_sample_through_the_chat_template(tmp_path):
 
 
 def test_conversational_completions_are_scored_as_their_text():
-    from alignkit.eval.judges import make_judge
+    from alignkit.models.judges import make_judge
 
     f = SpecReward(RULE, make_judge(RULE))
     assert f.__name__ == NAME

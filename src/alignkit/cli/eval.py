@@ -56,7 +56,7 @@ add_settings_command(
 @app.command("judges")
 def judges() -> None:
     """List the registered rule judges (use as --judge rule:NAME)."""
-    from alignkit.eval.judges import registered
+    from alignkit.models.judges import registered
 
     for name, rule in sorted(registered().items()):
         kind = "pairwise" if rule.pairwise else "pointwise"

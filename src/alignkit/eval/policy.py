@@ -133,7 +133,7 @@ def _pair_logps(model, tokenizer, pairs: list[dict], tok: dict, settings) -> tup
     import numpy as np
 
     from alignkit.eval.logprobs import pair_tokens, sequence, sequence_logps
-    from alignkit.eval.models import autocast
+    from alignkit.models.inference import autocast
 
     sequences = []
     for row in pairs:
@@ -159,8 +159,8 @@ def _implicit_rewards(policy, ref, pairs: list[dict], tok: dict, beta: float, se
 
 def _answers(policy, ref, prompts: list[Any], tok: dict, settings) -> list[list[str]]:
     """The policy's and the reference's answers, same sampling settings and seeds."""
-    from alignkit.eval.generate import generate
-    from alignkit.eval.models import autocast
+    from alignkit.models.generate import generate
+    from alignkit.models.inference import autocast
 
     kwargs = dict(
         max_new_tokens=settings.max_new_tokens,
@@ -196,7 +196,7 @@ def earlier_answers(path: Path) -> tuple[list[Any], list[list[str]]]:
 
 def _win_rate(judge, prompts: list[Any], answers: list[list[str]]):
     from alignkit.eval import metrics as m
-    from alignkit.eval.judges import run_judge
+    from alignkit.models.judges import run_judge
 
     judgements = run_judge(judge, prompts, answers[0], answers[1])
     counts = {v: sum(j.verdict == k for j in judgements) for k, v in VERDICTS.items()}
@@ -234,9 +234,9 @@ def evaluate(settings: PolicyEvalSettings) -> PolicyEvalResult:
     """Implicit-reward metrics on the split's pairs and a judged win-rate on its prompts;
     returns the metrics and writes eval_policy.json and generations.jsonl."""
     from alignkit.data.load import load_split
-    from alignkit.eval.judges import make_judge
-    from alignkit.eval.models import load_policy, output_folder, run_config, tokenization
     from alignkit.io import write_json, write_rows
+    from alignkit.models.inference import load_policy, output_folder, run_config, tokenization
+    from alignkit.models.judges import make_judge
 
     judge = None
     if settings.num_prompts > 0:  # a bad --judge fails here, before any model loads

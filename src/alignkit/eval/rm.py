@@ -78,8 +78,14 @@ def evaluate(settings: RMEvalSettings) -> RMEvalResult:
 
     from alignkit.data.load import load_split
     from alignkit.eval import metrics as m
-    from alignkit.eval.models import autocast, load_reward, output_folder, run_config, tokenization
     from alignkit.io import write_json, write_rows
+    from alignkit.models.inference import (
+        autocast,
+        load_reward,
+        output_folder,
+        run_config,
+        tokenization,
+    )
     from alignkit.models.scoring import pair_metrics, score_ids
     from alignkit.models.tokenize import is_encoder, tokenize_pairs
 

@@ -24,10 +24,10 @@ import sys
 import tempfile
 import threading
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from alignkit.errors import AlignkitError
+from alignkit.io import file_digest
 from alignkit.runfolder import CONFIG_FILE, MODEL_DIR, RUN_FILE, is_run
 
 log = logging.getLogger(__name__)
@@ -155,20 +155,6 @@ def resolve_base(adapter: Adapter, *, trust_remote_code: bool = False) -> Path:
 # -- digests -------------------------------------------------------------------------------------
 
 
-@cache
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 24), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _digest_of(path: Path) -> str:
-    stat = path.stat()
-    return _file_digest(str(path), stat.st_size, stat.st_mtime_ns)
-
-
 def _tokenizer_files(folder: Path) -> list[Path]:
     found = {p for pattern in TOKENIZER_FILES for p in folder.glob(pattern) if p.is_file()}
     return sorted(found - {folder / ADAPTER_WEIGHTS})
@@ -185,11 +171,11 @@ def adapter_digest(adapter: Adapter, base_dir: Path) -> str:
     parts = {
         "format": MERGE_FORMAT,
         "task_type": adapter.task_type,
-        "adapter_weights": _digest_of(adapter.folder / ADAPTER_WEIGHTS),
+        "adapter_weights": file_digest(adapter.folder / ADAPTER_WEIGHTS),
         "adapter_config": config,
-        "tokenizer": {p.name: _digest_of(p) for p in _tokenizer_files(adapter.folder)},
-        "base_config": _digest_of(base_dir / "config.json"),
-        "base_weights": {p.name: _digest_of(p) for p in sorted(base_dir.glob("*.safetensors"))},
+        "tokenizer": {p.name: file_digest(p) for p in _tokenizer_files(adapter.folder)},
+        "base_config": file_digest(base_dir / "config.json"),
+        "base_weights": {p.name: file_digest(p) for p in sorted(base_dir.glob("*.safetensors"))},
     }
     text = json.dumps(parts, sort_keys=True, default=str).encode()
     return hashlib.blake2b(text, digest_size=16).hexdigest()

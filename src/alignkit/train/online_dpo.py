@@ -418,8 +418,8 @@ def _ingest(folder: Path) -> dict:
 def _two_answers(settings: OnlineDPOSettings, policy: str, prompts: list, r: int):
     import gc
 
-    from alignkit.eval.generate import generate
-    from alignkit.eval.models import load_policy
+    from alignkit.models.generate import generate
+    from alignkit.models.inference import load_policy
 
     model, tokenizer = load_policy(policy, trust_remote_code=settings.trust_remote_code)
     if tokenizer.pad_token_id is None:

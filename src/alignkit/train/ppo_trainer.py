@@ -33,8 +33,8 @@ import torch
 from torch import Tensor
 from transformers import GenerationConfig, Trainer
 
-from alignkit.eval.generate import left_padded, prompt_ids
 from alignkit.io import atomic_path, write_json
+from alignkit.models.generate import left_padded, prompt_ids
 from alignkit.train import losses
 from alignkit.train.rewards import metric_name
 

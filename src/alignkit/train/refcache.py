@@ -13,32 +13,22 @@ import contextlib
 import hashlib
 import logging
 import os
-from functools import cache
 from pathlib import Path
 
 import numpy as np
 import orjson
 
+from alignkit.io import file_digest
 from alignkit.paths import cache_dir
 
 log = logging.getLogger(__name__)
-
-
-@cache
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 24), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def weights_digest(model_dir: Path) -> str:
     """A digest of a model folder's weight files (content, not names or dates)."""
     h = hashlib.blake2b(digest_size=16)
     for path in sorted(Path(model_dir).glob("*.safetensors")):
-        stat = path.stat()
-        h.update(_file_digest(str(path), stat.st_size, stat.st_mtime_ns).encode())
+        h.update(file_digest(path).encode())
     return h.hexdigest()
 
 

@@ -4,7 +4,7 @@
     --reward rule:house-style                         a pointwise rule (`alignkit eval judges`)
     --reward rm:runs/rm --reward rule:no-refusal --reward-weights 1,0.5
 
-Each spec is read by `alignkit.eval.judges.make_judge`, the same parser `eval policy --judge`
+Each spec is read by `alignkit.models.judges.make_judge`, the same parser `eval policy --judge`
 uses, so what a policy is trained on and what it is judged by are named alike; a reward model
 is loaded once and kept. Several rewards are summed with their weights (1 each by default),
 as TRL's `reward_weights` does; the parts are kept too, so metrics show each one.
@@ -60,7 +60,7 @@ class Reward:
     judges: list[Any] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        from alignkit.eval.judges import make_judge
+        from alignkit.models.judges import make_judge
 
         self.specs = reward_specs(self.specs)
         self.weights = parse_weights(self.weights, len(self.specs))

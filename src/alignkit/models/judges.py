@@ -16,7 +16,7 @@ declare it as an entry point in the `alignkit.judges` group of its pyproject.tom
 are imported only when a rule name is looked up, so `--help` stays instant, this module names
 no module above it, and any process finds the rule (a job's too) without importing it first:
 
-    from alignkit.eval.judges import register
+    from alignkit.models.judges import register
 
     @register("capital-facts")
     def capital_facts(prompt: str, response: str) -> float: ...
@@ -218,7 +218,7 @@ class RewardModelJudge:
 
     def _model(self):
         if self._loaded is None:
-            from alignkit.eval.models import load_reward, run_config, tokenization
+            from alignkit.models.inference import load_reward, run_config, tokenization
             from alignkit.models.tokenize import is_encoder
 
             model, tokenizer = load_reward(self.path, self.trust_remote_code)
@@ -228,7 +228,7 @@ class RewardModelJudge:
 
     def score(self, prompts: list[Any], responses: list[str]) -> list[float]:
         """The reward model's score of each (prompt, response)."""
-        from alignkit.eval.models import autocast
+        from alignkit.models.inference import autocast
         from alignkit.models.scoring import score_ids
         from alignkit.models.tokenize import sequence_ids, truncate
 
