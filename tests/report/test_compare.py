@@ -153,7 +153,8 @@ def test_beta_sweep_seed_only_and_nothing_differing(tmp_path):
     beta = [member(tmp_path / "b", f"b{b}", beta=b, seed=i) for i, b in enumerate((0.1, 0.3))]
     keys, _ = swept(members(loaded(beta)))
     assert keys == ["beta"]  # the seed differs too, but it is not all that differs
-    assert "β (beta)" in [t.text for t in chart(build(beta).read_text()).iter("text")]
+    page = build(beta, output=tmp_path / "r.html").read_text()  # several runs: not into cwd
+    assert "β (beta)" in [t.text for t in chart(page).iter("text")]
 
     seeds = [member(tmp_path / "s", f"s{i}", seed=i) for i in range(2)]
     assert swept(members(loaded(seeds)))[0] == ["seed"]
