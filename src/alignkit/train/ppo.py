@@ -137,7 +137,12 @@ def _build(settings: PPOSettings, run, callbacks):
     from alignkit.train.rewards import Reward, prompts_of
 
     # the rewards first: a bad rule or a missing RM folder fails before the policy loads
-    reward = Reward(settings.reward, settings.reward_weights, bf16=settings.bf16)
+    reward = Reward(
+        settings.reward,
+        settings.reward_weights,
+        bf16=settings.bf16,
+        trust_remote_code=settings.trust_remote_code,
+    )
     train_ds = prompts_of(load_split(settings.dataset_dir, "train", ("prompt",)), "ppo")
     if len(train_ds) < settings.batch_size:
         raise AlignkitError(
