@@ -165,6 +165,7 @@ def test_killed_after_a_checkpoint_resumes_to_the_same_weights(data, tmp_path):
         ({"reward": ["rule:nope-not-a-rule"]}, "unknown judge rule"),
         ({"reward": ["rm:/no/such/folder"]}, "does not exist"),
         ({"reward_weights": [1.0, 2.0]}, "2 weights for 1 rewards"),
+        ({"reward": [RULE, RULE]}, "given twice; weight it instead"),
         ({"reward_weights": ["x"]}, "must be numbers"),
         ({"batch_size": 6, "num_mini_batches": 4}, "divisible by --num-mini-batches"),
         ({"temperature": 0.0}, "--temperature must be > 0"),

@@ -44,6 +44,7 @@ from typing import Any, Literal
 from alignkit.errors import AlignkitError
 from alignkit.runfolder import CONFIG_FILE, METRICS_FILE, MODEL_DIR, RUN_FILE
 from alignkit.train.dpo import DPOSettings
+from alignkit.train.rewards import RewardFields
 
 METHOD = "online-dpo"
 ROUND_FILE = "round.json"  # written last into a round's folder once its data is complete
@@ -62,18 +63,11 @@ def round_dir(output_dir: Path, r: int) -> Path:
 
 
 @dataclass
-class OnlineDPOSettings(DPOSettings):
+class OnlineDPOSettings(RewardFields, DPOSettings):
     output_dir: Path = field(
         default=Path("artifacts/online-dpo/default"), metadata={"help": "Run folder."}
     )
     rounds: int = field(default=3, metadata={"help": "Rounds of sample, rank, train."})
-    reward: list[str] = field(
-        default_factory=list,
-        metadata={"help": "rm:PATH, rule:NAME or rule:module:fn; repeat for several."},
-    )
-    reward_weights: list[float] = field(
-        default_factory=list, metadata={"help": "One weight per --reward: 1,0.5 (default 1s)."}
-    )
     reference: Literal["previous", "initial"] = field(
         default="previous",
         metadata={"help": "Each round's reference: the policy it starts from, or the initial."},
@@ -95,10 +89,8 @@ class OnlineDPOSettings(DPOSettings):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        from alignkit.train.rewards import parse_weights, reward_specs
 
-        self.reward = reward_specs(self.reward)
-        self.reward_weights = parse_weights(self.reward_weights, len(self.reward))
+        self.check_rewards()
         checks = [
             (self.rounds >= 1, "--rounds must be >= 1"),
             (self.reference in ("previous", "initial"), "--reference must be previous or initial"),

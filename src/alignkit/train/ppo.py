@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import ClassVar
 
 from alignkit.errors import AlignkitError
+from alignkit.train.rewards import RewardFields
 from alignkit.train.settings import CommonSettings
 
 
 @dataclass
-class PPOSettings(CommonSettings):
+class PPOSettings(RewardFields, CommonSettings):
     # how often and on how many prompts it evaluates changes no weights: a resume may change it
     OPERATIONAL: ClassVar[tuple[str, ...]] = (*CommonSettings.OPERATIONAL, "eval_prompts")
 
@@ -36,13 +37,6 @@ class PPOSettings(CommonSettings):
     ref_model: str | None = field(
         default=None,
         metadata={"help": "Reference model (default: the initial policy; under --lora the base)."},
-    )
-    reward: list[str] = field(
-        default_factory=list,
-        metadata={"help": "rm:PATH, rule:NAME or rule:module:fn; repeat for several."},
-    )
-    reward_weights: list[float] = field(
-        default_factory=list, metadata={"help": "One weight per --reward: 1,0.5 (default 1s)."}
     )
     output_dir: Path = field(
         default=Path("artifacts/ppo/default"), metadata={"help": "Run folder."}
@@ -81,10 +75,8 @@ class PPOSettings(CommonSettings):
     def __post_init__(self) -> None:
         super().__post_init__()
         from alignkit.launch import launched_world_size
-        from alignkit.train.rewards import parse_weights, reward_specs
 
-        self.reward = reward_specs(self.reward)
-        self.reward_weights = parse_weights(self.reward_weights, len(self.reward))
+        self.check_rewards()
         checks = [
             (self.num_mini_batches >= 1, "--num-mini-batches must be >= 1"),
             (self.ppo_epochs >= 1, "--ppo-epochs must be >= 1"),

@@ -49,6 +49,28 @@ def reward_specs(value: str | list[str] | None) -> list[str]:
 
 
 @dataclass
+class RewardFields:
+    """`--reward` and `--reward-weights`, as every online method takes them (PPO, GRPO, RLOO,
+    online DPO): a mixin before the method's settings base, checked by `check_rewards()`."""
+
+    reward: list[str] = field(
+        default_factory=list,
+        metadata={"help": "rm:PATH, rule:NAME or rule:module:fn; repeat for several."},
+    )
+    reward_weights: list[float] = field(
+        default_factory=list, metadata={"help": "One weight per --reward: 1,0.5 (default 1s)."}
+    )
+
+    def check_rewards(self) -> None:
+        """At least one spec, each once (a repeat is a weight), one finite weight per spec."""
+        self.reward = reward_specs(self.reward)
+        self.reward_weights = parse_weights(self.reward_weights, len(self.reward))
+        repeated = sorted({s for s in self.reward if self.reward.count(s) > 1})
+        if repeated:
+            raise AlignkitError(f"--reward {repeated[0]} is given twice; weight it instead")
+
+
+@dataclass
 class Reward:
     """The weighted sum of several judges' scores."""
 

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from alignkit.errors import AlignkitError
-from alignkit.train.rewards import metric_name, prompts_of
+from alignkit.train.rewards import RewardFields, metric_name, prompts_of
 from alignkit.train.settings import CommonSettings
 
 
 @dataclass
-class OnlineSettings(CommonSettings):
+class OnlineSettings(RewardFields, CommonSettings):
     """The fields GRPO and RLOO share (method modules subclass it and set their defaults)."""
 
     # how often and on how many prompts it evaluates changes no weights: a resume may change it
@@ -32,13 +32,6 @@ class OnlineSettings(CommonSettings):
 
     policy_model: str = field(
         default="smollm2-135m-instruct", metadata={"help": "Policy name or folder."}
-    )
-    reward: list[str] = field(
-        default_factory=list,
-        metadata={"help": "rm:PATH, rule:NAME or rule:module:fn; repeat for several."},
-    )
-    reward_weights: list[float] = field(
-        default_factory=list, metadata={"help": "One weight per --reward: 1,0.5 (default 1s)."}
     )
     output_dir: Path = field(
         default=Path("artifacts/online/default"), metadata={"help": "Run folder."}
@@ -79,13 +72,8 @@ class OnlineSettings(CommonSettings):
     def __post_init__(self) -> None:
         super().__post_init__()
         from alignkit.launch import launched_world_size
-        from alignkit.train.rewards import parse_weights, reward_specs
 
-        self.reward = reward_specs(self.reward)
-        self.reward_weights = parse_weights(self.reward_weights, len(self.reward))
-        repeated = sorted({s for s in self.reward if self.reward.count(s) > 1})
-        if repeated:
-            raise AlignkitError(f"--reward {repeated[0]} is given twice; weight it instead")
+        self.check_rewards()
         per_round = self.batch_size * self.gradient_accumulation * launched_world_size()
         checks = [
             (self.num_generations >= 2, "--num-generations must be >= 2 (a group needs two)"),
