@@ -184,3 +184,26 @@ def test_weights_from_the_cli_and_yaml_parse_alike():
 
     assert parse_weights(["1,0.5"], 2) == parse_weights([1, 0.5], 2) == [1.0, 0.5]
     assert parse_weights(None, 3) == [1.0, 1.0, 1.0]
+
+
+def loud(prompt: str, response: str) -> float:
+    """A reward on a large scale: the value loss's gradients dwarf the policy's."""
+    return 100.0 * vowels(prompt, response)
+
+
+def test_the_value_head_is_clipped_like_the_policy(data, tmp_path):
+    from transformers import TrainerCallback
+
+    norms = []
+
+    class HeadNorm(TrainerCallback):
+        def on_pre_optimizer_step(self, args, state, control, optimizer=None, **kwargs):
+            head = optimizer.param_groups[-1]["params"]  # the group create_optimizer added
+            norms.append(float(torch.nn.utils.get_total_norm([p.grad for p in head])))
+
+    s = settings(data, tmp_path / "run", reward=["rule:tests.train.test_ppo:loud"], vf_coef=1.0)
+    result = ppo.train(s, callbacks=[HeadNorm()])
+    assert result.status == "succeeded" and len(norms) == 8
+    assert max(norms) <= 1.0 + 1e-4, norms  # TrainingArguments' max_grad_norm
+    updates = [r for r in read_metrics(tmp_path / "run") if "loss" in r]
+    assert all(math.isfinite(r["value_loss"]) for r in updates)

@@ -161,14 +161,18 @@ def _answers(policy, ref, prompts: list[Any], tok: dict, settings) -> list[list[
     """The policy's and the reference's answers, same sampling settings and seeds."""
     from alignkit.models.generate import generate
     from alignkit.models.inference import autocast
+    from alignkit.models.tokenize import fit_length
 
+    prompt_tokens = fit_length(
+        tok["max_length"], *policy, name=settings.policy, reserve=settings.max_new_tokens
+    )  # the prompt and the answer fit the policy's positions together
     kwargs = dict(
         max_new_tokens=settings.max_new_tokens,
         temperature=settings.temperature,
         top_p=settings.top_p,
         seed=settings.seed,
         batch_size=settings.batch_size,
-        max_prompt_tokens=tok["max_length"],
+        max_prompt_tokens=prompt_tokens,
     )
     answers = []
     for model, tokenizer in (policy, ref):
@@ -235,7 +239,13 @@ def evaluate(settings: PolicyEvalSettings) -> PolicyEvalResult:
     returns the metrics and writes eval_policy.json and generations.jsonl."""
     from alignkit.data.load import load_split
     from alignkit.io import write_json, write_rows
-    from alignkit.models.inference import load_policy, output_folder, run_config, tokenization
+    from alignkit.models.inference import (
+        fit_tokenization,
+        load_policy,
+        output_folder,
+        run_config,
+        tokenization,
+    )
     from alignkit.models.judges import make_judge
 
     judge = None
@@ -263,6 +273,7 @@ def evaluate(settings: PolicyEvalSettings) -> PolicyEvalResult:
     if pairs or earlier is None:  # judging earlier answers alone needs no model
         policy = load_policy(settings.policy, settings.trust_remote_code)
         ref = load_policy(ref_name, settings.trust_remote_code)
+        tok = fit_tokenization(tok, *policy, settings.policy)
         implicit = _implicit_rewards(policy, ref, pairs, tok, beta, settings)
     win: dict[str, Any] = {}
     rows: list[dict] = []

@@ -81,6 +81,7 @@ def evaluate(settings: RMEvalSettings) -> RMEvalResult:
     from alignkit.io import write_json, write_rows
     from alignkit.models.inference import (
         autocast,
+        fit_tokenization,
         load_reward,
         output_folder,
         run_config,
@@ -93,6 +94,7 @@ def evaluate(settings: RMEvalSettings) -> RMEvalResult:
     pairs = load_split(settings.dataset_dir, settings.split, ("prompt", "chosen", "rejected"))
     tok = tokenization(settings.max_length, settings.truncation, run_config(settings.model))
     model, tokenizer = load_reward(settings.model, settings.trust_remote_code)
+    tok = fit_tokenization(tok, model, tokenizer, settings.model)
     encoder = is_encoder(model)
     slim = pairs.select_columns(["prompt", "chosen", "rejected"])
     encoded, truncated = tokenize_pairs(

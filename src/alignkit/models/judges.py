@@ -218,11 +218,17 @@ class RewardModelJudge:
 
     def _model(self):
         if self._loaded is None:
-            from alignkit.models.inference import load_reward, run_config, tokenization
+            from alignkit.models.inference import (
+                fit_tokenization,
+                load_reward,
+                run_config,
+                tokenization,
+            )
             from alignkit.models.tokenize import is_encoder
 
             model, tokenizer = load_reward(self.path, self.trust_remote_code)
             tok = tokenization(None, None, run_config(self.path))
+            tok = fit_tokenization(tok, model, tokenizer, self.path)
             self._loaded = (model, tokenizer, tok, is_encoder(model))
         return self._loaded
 

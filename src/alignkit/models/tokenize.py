@@ -46,6 +46,48 @@ def sequence_ids(tokenizer, prompt: Any, response: Any, encoder: bool) -> list[i
     return ids + [eos] if eos is not None and (not ids or ids[-1] != eos) else ids
 
 
+def positions(model: Any, tokenizer: Any = None) -> int | None:
+    """The longest sequence the model can read: its config's position table
+    (`max_position_embeddings`, GPT-2's `n_positions`), and the tokenizer's `model_max_length`
+    when that is a real number (RoBERTa-style tables hold 2 more rows than usable positions,
+    which only the tokenizer says). None when neither names a limit."""
+    config = getattr(model, "config", None)
+    limits = [getattr(config, key, None) for key in ("max_position_embeddings", "n_positions")]
+    if tokenizer is not None:
+        limits.append(getattr(tokenizer, "model_max_length", None))
+    usable = [n for n in limits if isinstance(n, int) and 0 < n < 1_000_000]  # 1e30: "no limit"
+    return min(usable) if usable else None
+
+
+def fit_length(
+    requested: int,
+    model: Any,
+    tokenizer: Any = None,
+    *,
+    name: str | None = None,
+    flag: str = "--max-length",
+    reserve: int = 0,
+) -> int:
+    """`requested` tokens, capped so that it plus `reserve` (the tokens generated after a
+    prompt) fits the model's positions, with one line saying so: past them a BERT-style model
+    fails deep in its embeddings ("the expanded size of the tensor (517) must match ... (512)")
+    and a rotary one reads positions it never saw."""
+    from alignkit.data.load import note
+    from alignkit.errors import AlignkitError
+
+    limit = positions(model, tokenizer)
+    if limit is None or requested + reserve <= limit:
+        return requested
+    fitted = limit - reserve
+    name = name or getattr(getattr(model, "config", None), "name_or_path", "") or "the model"
+    if fitted < 8:
+        raise AlignkitError(
+            f"{name} reads {limit} positions: {reserve} new tokens leave no room for a prompt"
+        )
+    note(f"{flag} {requested} is past {name}'s {limit} positions: using {fitted}")
+    return fitted
+
+
 def truncate(ids: list[int], max_length: int, side: Literal["right", "left"], encoder: bool):
     if len(ids) <= max_length:
         return ids, False

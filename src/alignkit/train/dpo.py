@@ -113,6 +113,7 @@ def _build(settings: DPOSettings, run, callbacks):
 
     from alignkit.data.load import load_split
     from alignkit.models import check_device_support, load_causal_lm, lora_config, resolve
+    from alignkit.models.tokenize import fit_length
     from alignkit.train import common, refcache
     from alignkit.train.dpo_trainer import CachedReferenceDPOTrainer
     from alignkit.train.lifecycle import Built
@@ -131,6 +132,7 @@ def _build(settings: DPOSettings, run, callbacks):
     load = common.load_settings_of(settings)
     check_device_support(load)
     model, tokenizer = load_causal_lm(settings.policy_model, load)
+    max_length = fit_length(settings.max_length, model, tokenizer, name=settings.policy_model)
     ref_model = None
     ref_name = settings.ref_model or settings.policy_model
     if settings.ref_model:
@@ -139,7 +141,7 @@ def _build(settings: DPOSettings, run, callbacks):
 
     cache_parts = {
         "reference": refcache.weights_digest(resolve(ref_name)),
-        "max_length": settings.max_length,
+        "max_length": max_length,
         "truncation": settings.truncation,
         "dtype": "bf16" if settings.bf16 else "fp16" if settings.fp16 else "fp32",
         "trl": trl.__version__,
@@ -154,7 +156,7 @@ def _build(settings: DPOSettings, run, callbacks):
         + (["sft"] if settings.sft_weight > 0 else []),
         loss_weights=[1.0, settings.sft_weight] if settings.sft_weight > 0 else None,
         label_smoothing=settings.label_smoothing,
-        max_length=settings.max_length,
+        max_length=max_length,
         truncation_mode="keep_start" if settings.truncation == "right" else "keep_end",
         precompute_ref_log_probs=True,
     )

@@ -94,6 +94,7 @@ def _build(settings: KTOSettings, run, callbacks):
 
     from alignkit.data.load import load_split
     from alignkit.models import check_device_support, load_causal_lm, lora_config
+    from alignkit.models.tokenize import fit_length
     from alignkit.train import common
     from alignkit.train.lifecycle import Built
 
@@ -106,6 +107,7 @@ def _build(settings: KTOSettings, run, callbacks):
     load = common.load_settings_of(settings)
     check_device_support(load)
     model, tokenizer = load_causal_lm(settings.policy_model, load)
+    max_length = fit_length(settings.max_length, model, tokenizer, name=settings.policy_model)
     ref_model = load_causal_lm(settings.ref_model, load)[0] if settings.ref_model else None
     config = KTOConfig(
         **common.training_arguments(settings, has_eval=eval_ds is not None),
@@ -113,7 +115,7 @@ def _build(settings: KTOSettings, run, callbacks):
         loss_type=settings.loss_type,
         desirable_weight=settings.desirable_weight,
         undesirable_weight=settings.undesirable_weight,
-        max_length=settings.max_length,
+        max_length=max_length,
     )
     trainer = KTOTrainer(
         model=model,

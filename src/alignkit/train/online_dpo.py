@@ -412,6 +412,7 @@ def _two_answers(settings: OnlineDPOSettings, policy: str, prompts: list, r: int
 
     from alignkit.models.generate import generate
     from alignkit.models.inference import load_policy
+    from alignkit.models.tokenize import fit_length
 
     model, tokenizer = load_policy(policy, trust_remote_code=settings.trust_remote_code)
     if tokenizer.pad_token_id is None:
@@ -421,8 +422,11 @@ def _two_answers(settings: OnlineDPOSettings, policy: str, prompts: list, r: int
         temperature=settings.temperature,
         top_p=settings.top_p,
         batch_size=settings.generation_batch_size,
-        max_prompt_tokens=settings.max_prompt_length,
-    )
+        max_prompt_tokens=fit_length(
+            settings.max_prompt_length, model, tokenizer, name=settings.policy_model,
+            flag="--max-prompt-length", reserve=settings.max_new_tokens,
+        ),
+    )  # fmt: skip
     try:
         a = generate(model, tokenizer, prompts, seed=settings.seed + 2 * r, **kw)
         b = generate(model, tokenizer, prompts, seed=settings.seed + 2 * r + 1, **kw)

@@ -52,6 +52,7 @@ def _build(settings: ORPOSettings, run, callbacks):
 
     from alignkit.data.load import load_split
     from alignkit.models import check_device_support, load_causal_lm, lora_config
+    from alignkit.models.tokenize import fit_length
     from alignkit.train import common
     from alignkit.train.lifecycle import Built
 
@@ -66,10 +67,11 @@ def _build(settings: ORPOSettings, run, callbacks):
     load = common.load_settings_of(settings)
     check_device_support(load)
     model, tokenizer = load_causal_lm(settings.policy_model, load)
+    max_length = fit_length(settings.max_length, model, tokenizer, name=settings.policy_model)
     config = ORPOConfig(
         **common.training_arguments(settings, has_eval=eval_ds is not None),
         beta=settings.orpo_lambda,
-        max_length=settings.max_length,
+        max_length=max_length,
     )
     trainer = ORPOTrainer(
         model=model,

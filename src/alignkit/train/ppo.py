@@ -123,6 +123,7 @@ def _build(settings: PPOSettings, run, callbacks):
 
     from alignkit.data.load import load_split
     from alignkit.models import apply_lora, check_device_support, load_causal_lm
+    from alignkit.models.tokenize import fit_length
     from alignkit.train import common
     from alignkit.train.lifecycle import Built
     from alignkit.train.ppo_trainer import PPOTrainer
@@ -147,6 +148,10 @@ def _build(settings: PPOSettings, run, callbacks):
     load = common.load_settings_of(settings)
     check_device_support(load)
     model, tokenizer = load_causal_lm(settings.policy_model, load)
+    prompt_limit = fit_length(
+        settings.max_prompt_length, model, tokenizer, name=settings.policy_model,
+        flag="--max-prompt-length", reserve=settings.max_new_tokens,
+    )  # fmt: skip
     ref_model = None
     if settings.ref_model or not settings.lora:  # under LoRA the base, adapters off, is the ref
         ref_model = load_causal_lm(settings.ref_model or settings.policy_model, load)[0]
@@ -159,6 +164,7 @@ def _build(settings: PPOSettings, run, callbacks):
     trainer = PPOTrainer(
         settings=settings,
         reward=reward,
+        max_prompt_length=prompt_limit,
         model=model,
         ref_model=ref_model,
         args=args,

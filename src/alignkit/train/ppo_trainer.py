@@ -89,9 +89,11 @@ class Rollout:
 
 
 class PPOTrainer(Trainer):
-    def __init__(self, *, settings, reward, ref_model=None, **kwargs):
+    def __init__(self, *, settings, reward, ref_model=None, max_prompt_length=None, **kwargs):
         super().__init__(data_collator=_prompts_only, **kwargs)
         self.settings, self.reward, self.ref_model = settings, reward, ref_model
+        # the prompt tokens kept, so prompt + answer fit the policy's positions (ppo.py's cap)
+        self.max_prompt_length = max_prompt_length or settings.max_prompt_length
         # losses are means over an update's tokens; the Trainer must scale them for
         # accumulation itself, not expect the model to (it never sees labels here)
         self.model_accepts_loss_kwargs = False
@@ -142,6 +144,14 @@ class PPOTrainer(Trainer):
         if not any(p is head[0] for group in optimizer.param_groups for p in group["params"]):
             optimizer.add_param_group({"params": head, "weight_decay": 0.0})
         return optimizer
+
+    def _clip_grad_norm(self, model):
+        # the Trainer clips `model.parameters()`, which the value head is not among: clip it on
+        # its own, to the same norm (its loss is on the rewards' scale, so its gradients can be
+        # orders larger than the policy's and one bad rollout would throw its values off)
+        if self.args.max_grad_norm > 0:
+            torch.nn.utils.clip_grad_norm_(self.value_head.parameters(), self.args.max_grad_norm)
+        return super()._clip_grad_norm(model)
 
     # -- one update ------------------------------------------------------------------------------
 
@@ -243,7 +253,7 @@ class PPOTrainer(Trainer):
         policy = self.accelerator.unwrap_model(model)
         device = self.args.device
         pad = tokenizer.pad_token_id
-        batch = [prompt_ids(tokenizer, p, self.settings.max_prompt_length) for p in prompts]
+        batch = [prompt_ids(tokenizer, p, self.max_prompt_length) for p in prompts]
         ids, attention = left_padded(batch, pad)
         ids, attention, width = ids.to(device), attention.to(device), ids.shape[1]
         was_training = policy.training

@@ -40,7 +40,7 @@ def _build(settings: RMSettings, run, callbacks):
 
     from alignkit.data.load import load_split
     from alignkit.models import check_device_support, load_reward_model, lora_config
-    from alignkit.models.tokenize import is_encoder, tokenize_pairs
+    from alignkit.models.tokenize import fit_length, is_encoder, tokenize_pairs
     from alignkit.train import common
     from alignkit.train.callbacks import PairEval
     from alignkit.train.lifecycle import Built
@@ -57,18 +57,19 @@ def _build(settings: RMSettings, run, callbacks):
     if "margin" in train_raw.column_names and None in train_raw["margin"]:
         train_raw = train_raw.remove_columns("margin")  # TRL needs it on every row
     side = settings.truncation
-    train_ds, cut = tokenize_pairs(train_raw, tokenizer, settings.max_length, side, encoder)
+    length = fit_length(settings.max_length, model, tokenizer, name=settings.base_model)
+    train_ds, cut = tokenize_pairs(train_raw, tokenizer, length, side, encoder)
     eval_ds, cut_eval = (None, 0)
     if eval_raw is not None:
         if "margin" in eval_raw.column_names:
             eval_raw = eval_raw.remove_columns("margin")
-        length = settings.max_length
         eval_ds, cut_eval = tokenize_pairs(eval_raw, tokenizer, length, side, encoder)
     run.info.update(
         base_model=settings.base_model,
         train_pairs=len(train_ds),
         eval_pairs=len(eval_ds) if eval_ds is not None else 0,
         truncated_sequences=cut + cut_eval,
+        max_length=length,
     )
     config = RewardConfig(
         **common.training_arguments(settings, has_eval=eval_ds is not None),

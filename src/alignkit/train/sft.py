@@ -66,6 +66,7 @@ def _build(settings: SFTSettings, run, callbacks):
 
     from alignkit.data.load import load_split
     from alignkit.models import check_device_support, load_causal_lm, lora_config
+    from alignkit.models.tokenize import fit_length
     from alignkit.train import common
     from alignkit.train.lifecycle import Built
 
@@ -79,9 +80,10 @@ def _build(settings: SFTSettings, run, callbacks):
     load = common.load_settings_of(settings)
     check_device_support(load)
     model, tokenizer = load_causal_lm(settings.policy_model, load)
+    max_length = fit_length(settings.max_length, model, tokenizer, name=settings.policy_model)
     config = SFTConfig(
         **common.training_arguments(settings, has_eval=eval_ds is not None),
-        max_length=settings.max_length,
+        max_length=max_length,
         truncation_mode="keep_start" if settings.truncation == "right" else "keep_end",
         packing=settings.packing,
         completion_only_loss=settings.completion_only_loss,

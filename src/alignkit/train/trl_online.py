@@ -171,6 +171,7 @@ def build(
     """The TRL trainer for `settings` (GRPO or RLOO), with run.info recorded."""
     from alignkit.data.load import load_split, note
     from alignkit.models import check_device_support, load_causal_lm, lora_config
+    from alignkit.models.tokenize import fit_length
     from alignkit.train import common
     from alignkit.train.lifecycle import Built
     from alignkit.train.rewards import Reward
@@ -189,16 +190,20 @@ def build(
     load = common.load_settings_of(settings)
     check_device_support(load)
     model, tokenizer = load_causal_lm(settings.policy_model, load)
-    train_ds, dropped = short_prompts(train_ds, tokenizer, settings.max_prompt_length)
+    prompt_limit = fit_length(
+        settings.max_prompt_length, model, tokenizer, name=settings.policy_model,
+        flag="--max-prompt-length", reserve=settings.max_completion_length,
+    )  # fmt: skip
+    train_ds, dropped = short_prompts(train_ds, tokenizer, prompt_limit)
     if dropped:
-        note(f"{method}: left out {dropped} train prompts over {settings.max_prompt_length} tokens")
+        note(f"{method}: left out {dropped} train prompts over {prompt_limit} tokens")
     if len(train_ds) < settings.prompts_per_round:
         raise AlignkitError(
             f"{method}: {len(train_ds)} train prompts (within --max-prompt-length), fewer than "
             f"the {settings.prompts_per_round} one generation round samples"
         )
     if eval_ds is not None:
-        eval_ds, _ = short_prompts(eval_ds, tokenizer, settings.max_prompt_length)
+        eval_ds, _ = short_prompts(eval_ds, tokenizer, prompt_limit)
         eval_ds = eval_ds.select(range(min(len(eval_ds), settings.eval_prompts)))
         eval_ds = eval_ds if len(eval_ds) else None
     args = common.training_arguments(settings, has_eval=eval_ds is not None)
