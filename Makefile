@@ -25,6 +25,8 @@ demo: install
 	$(BIN)/alignkit demo
 
 test: install
+	# the browser tests drive Debian's Chromium (not `playwright install`); CI runs as root
+	command -v chromium || (apt-get update && apt-get install -y chromium)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/pytest

@@ -1,6 +1,7 @@
 """The FastAPI app: `create_app(store)` wires the routers, the error handlers and the job
-store. Every route but /health (and the docs) needs an API key. Other routers (a Llama Stack
-post-training API, the web UI) are added with `routers=` and reuse deps.py's dependencies."""
+store. Every route but /health (and the docs) needs an API key; the web UI's pages (ui/) take
+a user's login instead. Other routers are added with `routers=` and reuse deps.py's
+dependencies."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from alignkit.server.routers import auth as auth_routes
 from alignkit.server.routers import datasets, job_files, jobs, keys, llama_stack, pipelines
 from alignkit.server.routers import feedback as feedback_routes
 from alignkit.server.schemas import ErrorPublic
+from alignkit.server.ui import router as ui
 
 ROUTERS: tuple[APIRouter, ...] = (
     jobs.router,
@@ -26,6 +28,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     llama_stack.router,  # Llama Stack's post-training API (v1)
     auth_routes.router,  # users' logins and workspaces (the feedback domain's people)
     feedback_routes.router,  # collecting feedback: datasets, records, leases, responses, export
+    ui.router,  # the annotator's web UI at / (server-rendered pages, session cookie)
 )
 # every route documents the one error body
 _ERRORS = {s: {"model": ErrorPublic} for s in (401, 403, 404, 409, 422)}

@@ -1,0 +1,42 @@
+"""The one read the UI needs that the REST API has no call for: an annotator's own responses
+in a dataset, with their records, in the records' order (the arrow keys walk them). It reads
+the store's tables; every change still goes through store.py and responses.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+
+from alignkit.server.feedback.store import (
+    RECORDS,
+    RESPONSES,
+    Record,
+    ResponseRecord,
+    _record,
+    _response,
+)
+
+
+@dataclass(frozen=True)
+class Answered:
+    record: Record
+    response: ResponseRecord
+
+
+def answered(engine: Engine, dataset_id: str, user_id: str) -> list[Answered]:
+    """The caller's responses (drafts, submitted, discarded) in a dataset they may see (the
+    caller checks that first), by record position."""
+    cols = [c.label(f"r_{c.name}") for c in RESPONSES.c]
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(RECORDS, *cols)
+            .join(RESPONSES, RESPONSES.c.record_id == RECORDS.c.id)
+            .where(RECORDS.c.dataset_id == dataset_id, RESPONSES.c.user_id == user_id)
+            .order_by(RECORDS.c.position)
+        ).all()
+    out = []
+    for row in rows:
+        resp = {c.name: getattr(row, f"r_{c.name}") for c in RESPONSES.c}
+        out.append(Answered(_record(row), _response(type("Row", (), resp))))
+    return out
