@@ -185,6 +185,19 @@ def test_discard_and_walking_back_to_edit(env):
     # a submit without a choice is the store's 422, as an error page
     bad = c.post(f"/datasets/{did}/records/{ids[2]}/submit", data={"csrf_token": token})
     assert bad.status_code == 422 and "choice" in bad.text
+    c.post(f"/datasets/{did}/records/{ids[2]}/submit", data={"csrf_token": token, "choice": "b"})
+    done = c.get(f"/datasets/{did}/annotate")
+    assert 'id="done"' in done.text and f"?record={ids[2]}" in done.text  # left arrow: back
+
+
+def test_other_question_types_have_no_page_yet(env):
+    user = env.user("ann@x.org")
+    wid = env.workspace("team", {"ann": (user, "annotator")})
+    did, _ids = env.dataset(wid, {"type": "rating"}, [{"prompt": "p", "answers": ["x"]}])
+    ui_login(env.client, "ann@x.org")
+    page = env.client.get(f"/datasets/{did}/annotate")
+    assert page.status_code == 200 and "pairwise questions only" in page.text
+    assert 'id="answer"' not in page.text
 
 
 def test_another_workspaces_dataset_is_a_404(env):
