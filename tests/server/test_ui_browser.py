@@ -149,7 +149,15 @@ def test_label_five_pairs_with_the_keyboard(page, live, tmp_path):
         value = got[rid][1]
         assert value["choice"] == choice and value["factual_error"] == {"a": flag_a, "b": flag_b}
     assert page.text_content("#prompt").startswith("question 5")
+    page.keyboard.press("0")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Nothing left" in page.text_content("#done")
+    shot(page, tmp_path, "done")
     assert page.dialogs == [] and page.problems == []
+    missing = page.goto(f"{live.url}/datasets/nope/annotate")
+    assert missing.status == 404 and "no feedback dataset" in page.text_content(".error")
+    shot(page, tmp_path, "error")
 
 
 def test_draft_survives_a_reload_and_the_arrows_walk_back(page, live, tmp_path):
