@@ -145,7 +145,8 @@ def annotate(request: Request, dataset_id: str, store: Store, session: Session,
         done = next((h for h in history if h.record.id == record), None)
         if done is None or done.response.status == "draft":
             got = fb.renew_lease(engine, record, me)
-            if got.record.dataset_id != dataset_id:
+            if got.record.dataset_id != dataset_id:  # another dataset's: hand it back
+                fb.release_lease(engine, record, me)
                 raise NotFoundError(f"no record with id {record!r} in this dataset")
             current, response, leased = got.record, got.response, True
         else:
