@@ -210,6 +210,7 @@ def test_another_workspaces_dataset_is_a_404(env):
     assert "secret" not in c.get("/").text
     page = c.get(f"/datasets/{theirs}/annotate")
     assert page.status_code == 404 and "content-security-policy" in page.headers
+    assert 'id="logout"' in page.text  # the error page keeps the user's header
     assert c.get(f"/datasets/{_did}/annotate?record={their_ids[0]}").status_code == 404
     submit = c.post(f"/datasets/{theirs}/records/{their_ids[0]}/submit",
                     data={"csrf_token": token, "choice": "a"})  # fmt: skip

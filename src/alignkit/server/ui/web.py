@@ -67,16 +67,25 @@ class UIRoute(APIRoute):
             except AlignkitError as exc:
                 stale = isinstance(exc, CsrfError)  # its message speaks of a header
                 message = "that form is stale: reload the page" if stale else str(exc)
-                response = page(request, "error.html", http_status(exc.code), message=message)
+                response = await _error(request, http_status(exc.code), message)
             except RequestValidationError as exc:
                 first = (exc.errors() or [{"msg": "invalid form"}])[0]
                 field = ".".join(str(p) for p in first.get("loc", ())[1:]) or "form"
-                response = page(request, "error.html", 422, message=f"{field}: {first['msg']}")
+                response = await _error(request, 422, f"{field}: {first['msg']}")
             response.headers.update(SECURITY_HEADERS)
             response.headers.setdefault("Cache-Control", "no-store")
             return response
 
         return route
+
+
+async def _error(request: Request, status: int, message: str) -> HTMLResponse:
+    """An error page, with the header's user and logout form when the caller is logged in."""
+    try:
+        session = await page_session(request, request.app.state.store)
+    except AlignkitError:
+        session = None
+    return page(request, "error.html", status, message=message, session=session)
 
 
 async def page_session(request: Request, store: Store) -> SessionRecord:
