@@ -96,6 +96,29 @@ def test_a_run_writes_its_folder_and_moves_the_weights(method, data, tmp_path):
     assert moved, "no parameter changed"
 
 
+def test_missing_eos_penalty_is_a_reward_of_its_own():
+    from alignkit.train.trl_online import MissingEOSPenalty
+
+    penalty = MissingEOSPenalty(0.5, stop_ids={2, 0})
+    ids = [[5, 6, 2], [5, 6, 7], [], [9, 0]]  # ended, cut off, nothing, ended on pad
+    assert penalty(["p"] * 4, ["c"] * 4, completion_ids=ids) == [0.0, -0.5, -0.5, 0.0]
+
+
+@pytest.mark.parametrize("method", ["grpo", "rloo"])
+def test_answers_cut_off_are_penalised(method, data, tmp_path):
+    out = tmp_path / "run"
+    s = settings(method, data, out, missing_eos_penalty=2.0, max_steps=2)
+    assert train(method, s).status == "succeeded"
+    records = [r for r in read_metrics(out) if "reward" in r]
+    # tiny-llama's random 8-token answers almost never end: nearly all pay the penalty
+    cut = [r["completions/clipped_ratio"] for r in records]
+    penalties = [r["rewards/missing_eos/mean"] for r in records]
+    assert penalties == pytest.approx([-2.0 * c for c in cut])
+    assert records[0]["reward"] == pytest.approx(
+        records[0][f"rewards/{NAME}/mean"] + records[0]["rewards/missing_eos/mean"]
+    )
+
+
 def test_lora_and_an_eval_split(tmp_path):
     """Under LoRA the reference is the base with its adapter off (TRL's way: no second model),
     and the final evaluation samples the eval split's prompts in whole groups."""
@@ -233,6 +256,7 @@ def test_conversational_completions_are_scored_as_their_text():
         ("rloo", {"epsilon_high": 0.1}, "--epsilon-high must be >= --epsilon"),
         ("grpo", {"batch_size": 400}, "fewer than the 100 one generation round samples"),
         ("rloo", {"max_prompt_length": 2}, "rloo: 0 train prompts"),
+        ("grpo", {"missing_eos_penalty": -1.0}, "--missing-eos-penalty must be >= 0"),
     ],
 )
 def test_bad_settings_are_one_line(method, kw, message, data, tmp_path):

@@ -65,6 +65,9 @@ class OnlineSettings(RewardFields, CommonSettings):
     mask_truncated_completions: bool = field(
         default=False, metadata={"help": "Leave answers cut off unfinished out of the loss."}
     )
+    missing_eos_penalty: float | None = field(
+        default=None, metadata={"help": "Subtract from the reward of answers cut off unfinished."}
+    )
     eval_prompts: int = field(
         default=32, metadata={"help": "Eval-split prompts answered at each evaluation."}
     )
@@ -97,6 +100,10 @@ class OnlineSettings(RewardFields, CommonSettings):
                 "--epsilon-high must be >= --epsilon",
             ),
             (self.eval_prompts >= 1, "--eval-prompts must be >= 1"),
+            (
+                self.missing_eos_penalty is None or self.missing_eos_penalty >= 0,
+                "--missing-eos-penalty must be >= 0 (it is subtracted)",
+            ),
         ]
         for ok, message in checks:
             if not ok:
@@ -134,6 +141,32 @@ class SpecReward:
 
     def __call__(self, prompts: list[Any], completions: list[Any], **_: Any) -> list[float]:
         return self.judge.score(prompts, [completion_text(c) for c in completions])
+
+
+class MissingEOSPenalty:
+    """-penalty for an answer cut off at --max-completion-length before it ended, else 0: a
+    TRL reward function of its own (weight 1, logged as rewards/missing_eos/mean), so that a
+    reward model that scores half an answer as well as a whole one still teaches the policy to
+    finish. "Ended" is TRL's own test (mask_truncated_completions): the last token is an EOS or
+    the pad token."""
+
+    __name__ = "missing_eos"
+
+    def __init__(self, penalty: float, stop_ids: set[int]) -> None:
+        self.penalty, self.stop_ids = penalty, stop_ids
+
+    def __call__(self, prompts, completions, completion_ids=(), **_: Any) -> list[float]:
+        ended = [bool(ids) and ids[-1] in self.stop_ids for ids in completion_ids]
+        return [0.0 if done else -self.penalty for done in ended]
+
+
+def stop_ids(model, tokenizer) -> set[int]:
+    """The tokens that end an answer: the generation config's EOS ids, the tokenizer's EOS and
+    its pad token (TRL's set)."""
+    eos = getattr(model.generation_config, "eos_token_id", None)
+    ids = set(eos if isinstance(eos, list) else [eos] if eos is not None else [])
+    ids |= {i for i in (tokenizer.eos_token_id, tokenizer.pad_token_id) if i is not None}
+    return ids
 
 
 def reward_functions(reward) -> list[SpecReward]:
@@ -206,6 +239,9 @@ def build(
         eval_ds, _ = short_prompts(eval_ds, tokenizer, prompt_limit)
         eval_ds = eval_ds.select(range(min(len(eval_ds), settings.eval_prompts)))
         eval_ds = eval_ds if len(eval_ds) else None
+    penalty = []
+    if settings.missing_eos_penalty:
+        penalty = [MissingEOSPenalty(settings.missing_eos_penalty, stop_ids(model, tokenizer))]
     args = common.training_arguments(settings, has_eval=eval_ds is not None)
     # TRL needs whole groups in an eval batch too (completions, like --batch-size)
     g = settings.num_generations
@@ -221,12 +257,12 @@ def build(
         epsilon=settings.epsilon,
         epsilon_high=settings.epsilon_high,
         mask_truncated_completions=settings.mask_truncated_completions,
-        reward_weights=list(settings.reward_weights),
+        reward_weights=list(settings.reward_weights) + ([1.0] if penalty else []),
         **settings.trl_arguments(),
     )
     trainer = trainer_class(
         model=model,
-        reward_funcs=reward_functions(reward),
+        reward_funcs=reward_functions(reward) + penalty,
         args=config,
         train_dataset=train_ds,
         eval_dataset=eval_ds,
