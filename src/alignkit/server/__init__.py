@@ -13,10 +13,10 @@ INSTALL = "pip install 'alignkit[server]'"
 
 
 def require_extra() -> None:
-    """One line naming the extra when FastAPI, uvicorn, argon2 or their kin are missing."""
+    """One line naming the extra when FastAPI, uvicorn, argon2, Jinja2 or their kin are missing."""
     import importlib.util
 
-    for module in ("fastapi", "uvicorn", "argon2", "sse_starlette", "multipart", "httpx"):
+    for module in ("fastapi", "uvicorn", "argon2", "sse_starlette", "multipart", "httpx", "jinja2"):
         if importlib.util.find_spec(module) is None:
             raise DependencyError(f"the server needs {module}: {INSTALL}")
 
