@@ -138,7 +138,11 @@ def test_worker_killed_with_sigkill_its_job_is_reaped_and_requeued(tmp_path, sto
     # the job's process gets SIGTERM from the kernel (PR_SET_PDEATHSIG), saves and stops
     wait_for(lambda: not _alive(pid), timeout=120, what="the orphaned job to stop")
     assert job.status == "in_progress"  # nobody has noticed yet
-    drain()  # the next worker reaps it after --lost-after-s and runs it again
+    # an --exit-when-idle worker exits when nothing is runnable, and the job is not reapable
+    # until its last heartbeat is --lost-after-s (2 s) old; on a fast machine the orphan can
+    # stop sooner than that after the kill (a CI run here drained an empty queue and exited)
+    time.sleep(2.5)
+    drain()  # the next worker reaps it and runs it again
     record = job.record
     assert (record.status, record.attempts) == ("completed", 2), record
     run = json.loads((tmp_path / "run" / "run.json").read_text())
