@@ -45,13 +45,13 @@ def tokenization(max_length: int | None, truncation: str | None, config: dict) -
     return out
 
 
-def fit_tokenization(tok: dict[str, Any], model, tokenizer, name: str, reserve: int = 0) -> dict:
-    """`tok` (from `tokenization`) with max_length cut to what the loaded model reads, `reserve`
-    new tokens included; a run trained before its length was capped still says 1024 in its
-    config, and its model still reads 512."""
+def fit_tokenization(tok: dict[str, Any], model, tokenizer, name: str) -> dict:
+    """`tok` (from `tokenization`) with max_length cut to what the loaded model reads; a run
+    trained before its length was capped still says 1024 in its config, and its model still
+    reads 512."""
     from alignkit.models.tokenize import fit_length
 
-    length = fit_length(tok["max_length"], model, tokenizer, name=name, reserve=reserve)
+    length = fit_length(tok["max_length"], model, tokenizer, name=name)
     if length == tok["max_length"]:
         return tok
     return {**tok, "max_length": length, "max_length_from": "model positions"}

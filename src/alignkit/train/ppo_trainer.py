@@ -89,11 +89,12 @@ class Rollout:
 
 
 class PPOTrainer(Trainer):
-    def __init__(self, *, settings, reward, ref_model=None, max_prompt_length=None, **kwargs):
+    def __init__(self, *, settings, reward, max_prompt_length: int, ref_model=None, **kwargs):
         super().__init__(data_collator=_prompts_only, **kwargs)
         self.settings, self.reward, self.ref_model = settings, reward, ref_model
-        # the prompt tokens kept, so prompt + answer fit the policy's positions (ppo.py's cap)
-        self.max_prompt_length = max_prompt_length or settings.max_prompt_length
+        # the prompt tokens kept: --max-prompt-length cut so prompt + answer fit the policy's
+        # positions (ppo.py's fit_length)
+        self.max_prompt_length = max_prompt_length
         # losses are means over an update's tokens; the Trainer must scale them for
         # accumulation itself, not expect the model to (it never sees labels here)
         self.model_accepts_loss_kwargs = False
