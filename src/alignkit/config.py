@@ -47,22 +47,29 @@ def _json(text: str, path: Path) -> Any:
         raise AlignkitError(f"{path} is not valid JSON: {exc}") from None
 
 
+def _read(path: Path) -> Any:
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        raise AlignkitError(f"config file not found: {path}") from None
+    if path.suffix == ".json":
+        # JSON through a JSON parser: PyYAML would read the `5e-6` that JSON writers emit as a
+        # string (a job's saved settings are JSON); and a job's start skips PyYAML's import
+        return _json(text, path)
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise AlignkitError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+
+
 def load_settings(cls: type[T], path: Path | None, overrides: dict[str, Any]) -> T:
     """Settings from a YAML/JSON file (keys are field names, dashes allowed), with `overrides`
     (the flags given on the command line) taking precedence."""
     data: dict[str, Any] = {}
     if path is not None:
-        import yaml
-
-        try:
-            text = Path(path).read_text()
-            # JSON through a JSON parser: PyYAML would read the `5e-6` that JSON writers emit
-            # as a string (a job's saved settings are JSON)
-            loaded = _json(text, path) if Path(path).suffix == ".json" else yaml.safe_load(text)
-        except FileNotFoundError:
-            raise AlignkitError(f"config file not found: {path}") from None
-        except yaml.YAMLError as exc:
-            raise AlignkitError(f"{path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+        loaded = _read(Path(path))
         if not isinstance(loaded, dict):
             raise AlignkitError(f"{path}: expected a mapping of settings")
         data = {str(k).replace("-", "_"): v for k, v in loaded.items()}
