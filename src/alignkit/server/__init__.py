@@ -13,10 +13,13 @@ INSTALL = "pip install 'alignkit[server]'"
 
 
 def require_extra() -> None:
-    """One line naming the extra when FastAPI, uvicorn, argon2, Jinja2 or their kin are missing."""
+    """One line naming the extra when FastAPI, uvicorn, argon2, Jinja2 or their kin are missing
+    (markdown_it and nh3: the web UI's guidelines)."""
     import importlib.util
 
-    for module in ("fastapi", "uvicorn", "argon2", "sse_starlette", "multipart", "httpx", "jinja2"):
+    modules = ("fastapi", "uvicorn", "argon2", "sse_starlette", "multipart", "httpx", "jinja2",
+               "markdown_it", "nh3")  # fmt: skip
+    for module in modules:
         if importlib.util.find_spec(module) is None:
             raise DependencyError(f"the server needs {module}: {INSTALL}")
 
