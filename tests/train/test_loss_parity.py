@@ -141,6 +141,7 @@ def _dpo_trainer(cls, tmp_path, policy, ref_model=None, **config):
     trainer._metrics = {"train": defaultdict(list), "eval": defaultdict(list)}
     trainer._total_train_tokens = 0
     trainer._tp_size = 1
+    trainer._prefix_sharing = False  # alignkit's (CachedReferenceDPOTrainer.__init__ sets it)
     return trainer
 
 

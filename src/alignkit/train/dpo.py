@@ -10,11 +10,14 @@ reused by later runs (refcache.py); run.json says `reference_cache: hit|miss`.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from alignkit.errors import AlignkitError
 from alignkit.train.settings import CommonSettings
+
+log = logging.getLogger("alignkit.train")
 
 # every loss type TRL 1.16's DPOTrainer implements, and alignkit's own
 TRL_LOSS_TYPES = (
@@ -48,6 +51,10 @@ class DPOSettings(CommonSettings):
     )
     factual_default: int | None = field(
         default=None, metadata={"help": "h for rows without factuality flags (0 or 1)."}
+    )
+    prefix_sharing: bool = field(
+        default=True,
+        metadata={"help": "Encode each pair's prompt once for both answers (same numbers)."},
     )
 
     def __post_init__(self) -> None:
@@ -114,7 +121,7 @@ def _build(settings: DPOSettings, run, callbacks):
     from alignkit.data.load import load_split
     from alignkit.models import check_device_support, load_causal_lm, lora_config, resolve
     from alignkit.models.tokenize import fit_length
-    from alignkit.train import common, refcache
+    from alignkit.train import common, prefix_sharing, refcache
     from alignkit.train.dpo_trainer import CachedReferenceDPOTrainer
     from alignkit.train.lifecycle import Built
 
@@ -143,7 +150,7 @@ def _build(settings: DPOSettings, run, callbacks):
         "reference": refcache.weights_digest(resolve(ref_name)),
         "max_length": max_length,
         "truncation": settings.truncation,
-        "dtype": "bf16" if settings.bf16 else "fp16" if settings.fp16 else "fp32",
+        "dtype": load.dtype,  # the decided precision (load_settings_of): never "auto"
         "trl": trl.__version__,
     }
     config = DPOConfig(
@@ -160,6 +167,10 @@ def _build(settings: DPOSettings, run, callbacks):
         truncation_mode="keep_start" if settings.truncation == "right" else "keep_end",
         precompute_ref_log_probs=True,
     )
+    # packing needs a decoder that takes a custom 4D mask; others run TRL's path as it is
+    sharing_off = prefix_sharing.supported(model.config) if settings.prefix_sharing else "off"
+    if settings.prefix_sharing and sharing_off:
+        log.info("prefix sharing is off: %s", sharing_off)
     trainer = CachedReferenceDPOTrainer(
         model=model,
         ref_model=ref_model,
@@ -171,6 +182,7 @@ def _build(settings: DPOSettings, run, callbacks):
         callbacks=callbacks,
         alignkit_cache_parts=cache_parts,
         factual_lambda=settings.factual_lambda if factual else None,
+        prefix_sharing=sharing_off is None,
     )
     statuses = {v["status"] for v in trainer.reference_cache.values()}
     run.info.update(
@@ -183,5 +195,6 @@ def _build(settings: DPOSettings, run, callbacks):
         # False when the cache folder could not be written: the next run computes it again
         reference_cache_stored=all(v["stored"] for v in trainer.reference_cache.values()),
         reference_fingerprints={k: v["fingerprint"] for k, v in trainer.reference_cache.items()},
+        prefix_sharing=trainer.prefix_sharing_info(sharing_off),
     )
     return Built(trainer, tokenizer)

@@ -1,7 +1,9 @@
 """TRL's DPOTrainer with alignkit's reference cache, and Factual-DPO as a reference shift.
 
-Only `_precompute_ref_logps` is overridden (TRL 1.16's hook that adds `ref_chosen_logps` /
-`ref_rejected_logps` columns); the loss itself stays TRL's. Factual-DPO's logits are
+`_precompute_ref_logps` is overridden (TRL 1.16's hook that adds `ref_chosen_logps` /
+`ref_rejected_logps` columns); the loss itself stays TRL's. With `prefix_sharing`, the model
+calls of the loss and of the reference pass encode each pair's prompt once
+(train/prefix_sharing.py); TRL's code around them runs unchanged. Factual-DPO's logits are
 beta * (z - lambda * dh) with z = (pi_c - pi_r) - (ref_c - ref_r) (see losses.factual_dpo_loss),
 which is TRL's sigmoid loss with ref_c raised by lambda * dh, so the shift is applied to the
 cached reference column and nothing else changes. The implicit rewards TRL logs for such a run
@@ -16,17 +18,57 @@ import logging
 import numpy as np
 from trl import DPOTrainer
 
-from alignkit.train import refcache
+from alignkit.train import prefix_sharing, refcache
 
 log = logging.getLogger("alignkit.train")
 
 
 class CachedReferenceDPOTrainer(DPOTrainer):
-    def __init__(self, *args, alignkit_cache_parts: dict, factual_lambda: float | None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        alignkit_cache_parts: dict,
+        factual_lambda: float | None,
+        prefix_sharing: bool = False,
+        **kwargs,
+    ):
         self._cache_parts = alignkit_cache_parts
         self._factual_lambda = factual_lambda
+        self._prefix_sharing = prefix_sharing
         self.reference_cache: dict[str, dict] = {}  # split name -> {"status", "fingerprint"}
         super().__init__(*args, **kwargs)
+
+    def _packing(self, model):
+        """Pack the calls made in this block, on `model`'s base (where TRL's fused head is)."""
+        if not self._prefix_sharing:
+            return contextlib.nullcontext()
+        from peft import PeftModel
+
+        base = self.accelerator.unwrap_model(model)
+        if isinstance(base, PeftModel):
+            base = base.get_base_model()
+        prefix_sharing.install(base)
+        return prefix_sharing.active()
+
+    def prefix_sharing_info(self, why_off: str | None) -> dict:
+        """For run.json: whether pairs were packed, and the tokens the model ran packed against
+        those of TRL's rows. `tokens` is the live counter, so the run.json written when the run
+        ends has the whole run's counts (the reference pass's included)."""
+        if not self._prefix_sharing:
+            return {"on": False, "why_off": why_off}
+        from peft import PeftModel
+
+        base = self.model.get_base_model() if isinstance(self.model, PeftModel) else self.model
+        prefix_sharing.install(base)
+        return {"on": True, "tokens": base._alignkit_token_counts}
+
+    def compute_ref_log_probs(self, model, inputs):
+        with self._packing(model):
+            return super().compute_ref_log_probs(model, inputs)
+
+    def _compute_loss(self, model, inputs, return_outputs):
+        with self._packing(model):
+            return super()._compute_loss(model, inputs, return_outputs)
 
     def _precompute_ref_logps(self, dataset, name: str, batch_size: int):
         key, cached = None, None
