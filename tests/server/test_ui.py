@@ -1,6 +1,7 @@
 """The annotator's web UI through FastAPI's TestClient: login with the form's CSRF token,
 the pages' CSP, escaped model text, idempotent submits, drafts across a reload, discards and
-the arrow keys' records, and workspace isolation (another workspace's dataset is a 404)."""
+the arrow keys' records, and workspace isolation (another workspace's dataset is a 404), on
+pairwise questions (the other types: test_ui_questions.py)."""
 
 from __future__ import annotations
 
@@ -96,7 +97,7 @@ def test_annotate_page_escapes_model_text_under_a_csp(env):
     # every script is a packaged file: none inline, none from another host
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page.text, flags=re.S)
     assert scripts and all(re.search(r'src="/static/', a) and not body for a, body in scripts)
-    assert "Guidelines" in page.text and "# Be kind" in page.text  # shown as escaped text
+    assert "Guidelines" in page.text and "<h1>Be kind</h1>" in page.text  # sanitized markdown
     for name in ("htmx.min.js", "ui.js", "ui.css", "htmx.LICENSE"):
         assert env.client.get(f"/static/{name}").status_code == 200
     assert env.client.get("/static/web.py").status_code == 404
@@ -188,16 +189,6 @@ def test_discard_and_walking_back_to_edit(env):
     c.post(f"/datasets/{did}/records/{ids[2]}/submit", data={"csrf_token": token, "choice": "b"})
     done = c.get(f"/datasets/{did}/annotate")
     assert 'id="done"' in done.text and f"?record={ids[2]}" in done.text  # left arrow: back
-
-
-def test_other_question_types_have_no_page_yet(env):
-    user = env.user("ann@x.org")
-    wid = env.workspace("team", {"ann": (user, "annotator")})
-    did, _ids = env.dataset(wid, {"type": "rating"}, [{"prompt": "p", "answers": ["x"]}])
-    ui_login(env.client, "ann@x.org")
-    page = env.client.get(f"/datasets/{did}/annotate")
-    assert page.status_code == 200 and "pairwise questions only" in page.text
-    assert 'id="answer"' not in page.text
 
 
 def test_another_workspaces_dataset_is_a_404(env):

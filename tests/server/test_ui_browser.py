@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,12 +51,34 @@ class Live:
             return {r.record_id: (r.status, r.value) for r in rows}
 
 
-@pytest.fixture
-def live(tmp_path):
+@contextmanager
+def serve(store):
+    """uvicorn over the store's app on a free port, in a thread; yields its base URL."""
     import uvicorn
 
-    from alignkit.jobs.store import JobStore
     from alignkit.server.app import create_app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(store), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@pytest.fixture
+def live(tmp_path):
+    from alignkit.jobs.store import JobStore
     from alignkit.server.feedback import auth
     from alignkit.server.feedback import store as fb
 
@@ -72,27 +95,15 @@ def live(tmp_path):
         for i in range(1, 6)
     ]  # fmt: skip
     ids = fb.add_records(store.engine, ds.id, None, records)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(store), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
     try:
-        yield Live(f"http://127.0.0.1:{port}", store, ds.id, ids, user.id)
+        with serve(store) as url:
+            yield Live(url, store, ds.id, ids, user.id)
     finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
         store.engine.dispose()
 
 
 @pytest.fixture
-def page(browser, live):
+def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -1,6 +1,7 @@
-"""The one read the UI needs that the REST API has no call for: an annotator's own responses
-in a dataset, with their records, in the records' order (the arrow keys walk them). It reads
-the store's tables; every change still goes through store.py and responses.py."""
+"""The reads the UI needs that the REST API has no call for: an annotator's own responses in a
+dataset, with their records, in the records' order (the arrow keys walk them), and one record
+of a dataset (its answers shape the form). They read the store's tables; every change still
+goes through store.py and responses.py."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
 
+from alignkit.errors import NotFoundError
 from alignkit.server.feedback.store import (
     RECORDS,
     RESPONSES,
@@ -40,3 +42,15 @@ def answered(engine: Engine, dataset_id: str, user_id: str) -> list[Answered]:
         resp = {c.name: getattr(row, f"r_{c.name}") for c in RESPONSES.c}
         out.append(Answered(_record(row), _response(type("Row", (), resp))))
     return out
+
+
+def record(engine: Engine, dataset_id: str, record_id: str) -> Record:
+    """A record of a dataset the caller may see (the caller checks that first); 404 for one
+    of another dataset, as for none."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(RECORDS).where(RECORDS.c.id == record_id, RECORDS.c.dataset_id == dataset_id)
+        ).first()
+    if row is None:
+        raise NotFoundError(f"no record with id {record_id!r} in this dataset")
+    return _record(row)

@@ -1,7 +1,8 @@
 """The annotator's pages: /login, / (their workspaces and datasets with progress) and
-/datasets/ID/annotate (a pairwise question on the record leased to them), and the forms they
-post. Every change goes through the REST API's own functions (feedback/auth.py, store.py,
-responses.py): the lease, the idempotent submit, drafts and discards are theirs."""
+/datasets/ID/annotate (the dataset's question, pairwise, ranking, rating or thumbs, on the
+record leased to them), and the forms they post (ui/answers.py reads them). Every change goes
+through the REST API's own functions (feedback/auth.py, store.py, responses.py): the lease, the
+idempotent submit, drafts and discards are theirs."""
 
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ from alignkit.server.deps import Store
 from alignkit.server.feedback import auth, export, responses
 from alignkit.server.feedback import store as fb
 from alignkit.server.feedback.auth import CsrfError
-from alignkit.server.ui import queries
+from alignkit.server.ui import answers, queries
 from alignkit.server.ui.web import (
     LOGIN_CSRF_COOKIE,
     STATIC_TYPES,
     FormSession,
+    Posted,
     Session,
     UIRoute,
     page,
@@ -131,7 +133,8 @@ def _nav(history: list[queries.Answered], current: str, in_queue: bool, base: st
 def annotate(request: Request, dataset_id: str, store: Store, session: Session,
              record: str | None = None):  # fmt: skip
     """The next record of the caller's queue, leased to them (the page renews the lease while
-    it is open); `?record=ID` one they answered before (a draft's lease is taken again)."""
+    it is open); `?record=ID` one they answered before (a draft's lease is taken again). One
+    frame (annotate.html) for every question type, its controls from questions/TYPE.html."""
     engine, me = store.engine, session.user.id
     ds = fb.dataset(engine, dataset_id, me)  # another workspace's: 404
     history = queries.answered(engine, dataset_id, me)
@@ -139,8 +142,6 @@ def annotate(request: Request, dataset_id: str, store: Store, session: Session,
     context = dict(session=session, ds=ds, record=None, response=None, leased=False,
                    prev_url=None, next_url=None, key=uuid.uuid4().hex,
                    submitted=sum(h.response.status == "submitted" for h in history))  # fmt: skip
-    if ds.question_type != "pairwise":
-        return page(request, "annotate.html", **context)
     if record is not None:
         done = next((h for h in history if h.record.id == record), None)
         if done is None or done.response.status == "draft":
@@ -155,23 +156,26 @@ def annotate(request: Request, dataset_id: str, store: Store, session: Session,
         got = fb.next_record(engine, dataset_id, me)
         current = got.record if got else None
         response, leased = (got.response if got else None), got is not None
-    context |= dict(record=current, response=response, leased=leased)
+    context |= dict(record=current, response=response, leased=leased,
+                    n=len(current.answers) if current else 0)  # fmt: skip
     if current is not None:
         context["prev_url"], context["next_url"] = _nav(history, current.id, record is None, base)
+        value = response.value if response and response.status != "discarded" else {}
+        context |= dict(
+            url=f"/datasets/{dataset_id}/records/{current.id}",
+            view=answers.shown(ds.question, len(current.answers), value),
+            can_draft=response is None or response.status != "submitted",
+        )
     elif history:
         context["prev_url"] = f"{base}?record={history[-1].record.id}"
-    return page(request, "annotate.html", **context)
+    return page(request, f"questions/{ds.question_type}.html", **context)
 
 
-def _value(question: dict, choice, flag_a, flag_b, rationale) -> dict:
-    value: dict = {}
-    if choice:
-        value["choice"] = choice
-    if question.get("factual_errors"):
-        value["factual_error"] = {"a": bool(flag_a), "b": bool(flag_b)}
-    if question.get("rationale") and (rationale or "").strip():
-        value["rationale"] = rationale.strip()
-    return value
+def _value(engine, ds, record_id: str, form: dict[str, str], submit: bool) -> dict:
+    """The response value the form posts (404 for a record that is not the dataset's, whose
+    visibility the caller checked)."""
+    n = len(queries.record(engine, ds.id, record_id).answers)
+    return answers.from_form(ds.question, n, form, submit)
 
 
 def _mine(engine, record_id: str, me: str):
@@ -182,16 +186,19 @@ def _mine(engine, record_id: str, me: str):
 
 
 @router.post("/datasets/{dataset_id}/records/{record_id}/submit")
-def submit(dataset_id: str, record_id: str, store: Store, session: FormSession,
-           idempotency_key: Text = None, choice: Text = None, factual_error_a: Text = None,
-           factual_error_b: Text = None, rationale: Text = None):  # fmt: skip
+def submit(dataset_id: str, record_id: str, store: Store, session: FormSession, form: Posted,
+           idempotency_key: Text = None):  # fmt: skip
     """responses.respond with the page's idempotency key (a retried POST returns the first
     response); an answer submitted before is edited (its old version goes to its history)."""
     engine, me = store.engine, session.user.id
     ds = fb.dataset(engine, dataset_id, me)
-    value = _value(ds.question, choice, factual_error_a, factual_error_b, rationale)
+    value = _value(engine, ds, record_id, form, submit=True)
     own = _mine(engine, record_id, me)
-    if own is not None and own.status == "submitted" and own.idempotency_key != idempotency_key:
+    retry = bool(idempotency_key) and own is not None and own.idempotency_key == idempotency_key
+    if retry and own.status == "submitted":
+        # a retried POST: the first response stands, whatever this one carries
+        return _see_other(f"/datasets/{dataset_id}/annotate")
+    if own is not None and own.status == "submitted":
         if own.value != value:
             responses.edit_response(engine, own.id, me, value)
         return _see_other(f"/datasets/{dataset_id}/annotate?record={record_id}")
@@ -201,12 +208,11 @@ def submit(dataset_id: str, record_id: str, store: Store, session: FormSession,
 
 @router.post("/datasets/{dataset_id}/records/{record_id}/draft")
 def save_draft(request: Request, dataset_id: str, record_id: str, store: Store,
-               session: FormSession, choice: Text = None, factual_error_a: Text = None,
-               factual_error_b: Text = None, rationale: Text = None):  # fmt: skip
+               session: FormSession, form: Posted):  # fmt: skip
     """A draft (no idempotency key: each save replaces the last); htmx gets a status line."""
     engine, me = store.engine, session.user.id
     ds = fb.dataset(engine, dataset_id, me)
-    value = _value(ds.question, choice, factual_error_a, factual_error_b, rationale)
+    value = _value(engine, ds, record_id, form, submit=False)
     saved, _made = responses.respond(engine, record_id, me, value, "draft", None)
     if request.headers.get("HX-Request"):
         return page(request, "draft_status.html", saved=saved)
@@ -217,5 +223,6 @@ def save_draft(request: Request, dataset_id: str, record_id: str, store: Store,
 def discard(dataset_id: str, record_id: str, store: Store, session: FormSession):
     """Skip the record: it is not offered to the caller again."""
     fb.dataset(store.engine, dataset_id, session.user.id)
+    queries.record(store.engine, dataset_id, record_id)  # the dataset's own record, or 404
     responses.discard(store.engine, record_id, session.user.id)
     return _see_other(f"/datasets/{dataset_id}/annotate")

@@ -20,6 +20,7 @@ from alignkit.errors import AlignkitError, AuthError, http_status
 from alignkit.server.deps import Store
 from alignkit.server.feedback import auth
 from alignkit.server.feedback.auth import CsrfError, SessionRecord
+from alignkit.server.ui import markdown
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -45,6 +46,7 @@ templates = Jinja2Templates(
         undefined=jinja2.StrictUndefined,
     )
 )
+templates.env.filters["markdown"] = markdown.render  # guidelines: sanitized HTML
 
 
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -106,6 +108,16 @@ async def form_session(
 
 
 FormSession = Annotated[SessionRecord, Depends(form_session)]
+
+
+async def posted(request: Request) -> dict[str, str]:
+    """A form's text fields, for the forms whose fields depend on the record (rank_0, ...);
+    Starlette parses a request's form once (form_session's read is the same one)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+Posted = Annotated[dict[str, str], Depends(posted)]
 
 
 def same_token(cookie: str | None, form: str | None) -> bool:
