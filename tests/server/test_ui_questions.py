@@ -2,7 +2,8 @@
 one frame for every type, each answer's control, a submit retried with its idempotency key
 is one response, a bad or incomplete form is one line (422) and saves nothing, a partial
 draft comes back after a reload, a skip, and an edit of a submitted answer keeps its history;
-the values are the store's shapes (its export reads them)."""
+the values are the store's shapes (its export reads them). On SQLite and on PostgreSQL
+(marked postgres)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,8 @@ from html import unescape
 import pytest
 
 from tests.server.feedback_env import Env
+from tests.server.feedback_env import env as env  # noqa: F401 (SQLite, then PostgreSQL)
 from tests.server.test_ui import csrf, field, ui_login
-
-
-@pytest.fixture
-def env(client, store, admin) -> Env:
-    return Env(client, store, admin)
 
 
 @dataclass
