@@ -170,3 +170,44 @@ def test_dpo_run_is_the_same_with_and_without(tmp_path, monkeypatch):
         for key in keys:
             if key in a:
                 assert b[key] == pytest.approx(a[key], rel=1e-3, abs=1e-4), key
+
+
+def test_smollm2_under_lora():
+    """The packaged default policy (SmolLM2-135M, a Llama with tied embeddings) under LoRA, on
+    chat-formatted pairs: per-pair log-probs within 1e-4 of TRL's rows, LoRA gradients too."""
+    from peft import LoraConfig, get_peft_model
+    from trl.trainer.dpo_trainer import DataCollatorForPreference
+    from trl.trainer.utils import add_fused_lm_head
+
+    from alignkit.models import load_causal_lm
+
+    model, tok = load_causal_lm("smollm2-135m-instruct")
+    add_fused_lm_head(model, outputs=FIELDS)
+    lora = LoraConfig(r=8, target_modules="all-linear", init_lora_weights=False, lora_dropout=0.0)
+    peft = get_peft_model(model, lora)
+    pairs = [
+        ("How do I boil an egg?", "Put it in boiling water for nine minutes.", "Microwave it."),
+        ("Name a prime number.", "Seven.", "Nine is prime, because it is odd."),
+        ("Say hello in French.", "Bonjour!", "Bonjour, or salut among friends."),
+    ]
+    examples = []
+    for prompt, chosen, rejected in pairs:
+        ids = tok.apply_chat_template(
+            [{"role": "user", "content": prompt}], add_generation_prompt=True, tokenize=True,
+            return_dict=True,
+        )["input_ids"]  # fmt: skip
+        answer = [tok(text=a + tok.eos_token)["input_ids"] for a in (chosen, rejected)]
+        examples.append(
+            {"prompt_ids": list(ids), "chosen_ids": answer[0], "rejected_ids": answer[1]}
+        )
+    batch = DataCollatorForPreference(pad_token_id=tok.pad_token_id)(examples)
+    batch["labels"] = batch["input_ids"].masked_fill(batch.pop("completion_mask") == 0, -100)
+    ref, ref_grads = _forward(peft, batch, packed=False)
+    prefix_sharing.install(peft.get_base_model())
+    got, grads = _forward(peft, batch, packed=True)
+    rows = lambda out: out.log_probs.sum(dim=1)  # noqa: E731 - per-sequence log-probs
+    torch.testing.assert_close(rows(got), rows(ref), atol=1e-4, rtol=1e-5)
+    for name, g in ref_grads.items():
+        torch.testing.assert_close(grads[name], g, atol=1e-4, rtol=1e-3, msg=name)
+    counts = peft.get_base_model()._alignkit_token_counts
+    assert counts["packed"] < 0.8 * counts["unpacked"]  # the chat prompts dominate
