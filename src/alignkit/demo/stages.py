@@ -70,7 +70,7 @@ def rm_settings(s: DemoSettings):
     return RMSettings(**{
         **stage_values("rm", s.output_dir), "base_model": s.rm_model,
         "dataset_dir": s.output_dir / "data", "output_dir": s.output_dir / "rm",
-        "epochs": s.rm_epochs, "seed": s.seed, "bf16": s.bf16,
+        "epochs": s.rm_epochs, "seed": s.seed, "precision": s.precision,
     })  # fmt: skip
 
 
@@ -80,7 +80,7 @@ def dpo_settings(s: DemoSettings):
     return DPOSettings(**{
         **stage_values("dpo", s.output_dir), "policy_model": s.policy_model,
         "dataset_dir": s.output_dir / "data", "output_dir": s.output_dir / "dpo",
-        "epochs": s.dpo_epochs, "lr": s.dpo_lr, "seed": s.seed, "bf16": s.bf16,
+        "epochs": s.dpo_epochs, "lr": s.dpo_lr, "seed": s.seed, "precision": s.precision,
     })  # fmt: skip
 
 
@@ -89,7 +89,7 @@ def rm_eval_settings(s: DemoSettings):
 
     return RMEvalSettings(**{
         **stage_values("eval_rm", s.output_dir), "model": str(s.output_dir / "rm"),
-        "dataset_dir": s.output_dir / "data",
+        "dataset_dir": s.output_dir / "data", "bf16": s.bf16,
     })  # fmt: skip
 
 

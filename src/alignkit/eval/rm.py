@@ -40,7 +40,13 @@ class RMEvalSettings:
     batch_size: int = field(default=32, metadata={"help": "Sequences per forward pass."})
     bins: int = field(default=20, metadata={"help": "Histogram bins."})
     ece_bins: int = field(default=10, metadata={"help": "Calibration bins (equal width)."})
-    bf16: bool = field(default=False, metadata={"help": "bfloat16 autocast."})
+    bf16: bool | None = field(
+        default=None,
+        metadata={
+            "help": "bfloat16 autocast (default: as a training run's --precision auto: bf16 "
+            "where the hardware runs it fast, ALIGNKIT_PRECISION overriding)."
+        },
+    )
     trust_remote_code: bool = field(default=False, metadata={"help": "Run model code from it."})
 
     def __post_init__(self) -> None:
@@ -87,6 +93,7 @@ def evaluate(settings: RMEvalSettings) -> RMEvalResult:
         run_config,
         tokenization,
     )
+    from alignkit.models.precision import inference_bf16
     from alignkit.models.scoring import pair_metrics, score_ids
     from alignkit.models.tokenize import is_encoder, tokenize_pairs
 
@@ -101,7 +108,8 @@ def evaluate(settings: RMEvalSettings) -> RMEvalResult:
         slim, tokenizer, tok["max_length"], tok["truncation"], encoder
     )
     n = len(encoded)
-    with autocast(model, settings.bf16):
+    bf16 = inference_bf16(settings.bf16)  # None: decided as a training run's "auto"
+    with autocast(model, bf16):
         scores = score_ids(
             model,
             list(encoded["chosen_ids"]) + list(encoded["rejected_ids"]),
@@ -133,7 +141,7 @@ def evaluate(settings: RMEvalSettings) -> RMEvalResult:
         "ece_method": f"{settings.ece_bins} equal-width bins; each pair counted as "
         "(σ(margin), 1) and (1 - σ(margin), 0)",
         "tokenization": {**tok, "truncated_sequences": truncated, "encoder": encoder},
-        "bf16": settings.bf16,
+        "bf16": bf16,
     }
     ids = pairs["id"] if "id" in pairs.column_names else [None] * n
     prompts = pairs["prompt"]

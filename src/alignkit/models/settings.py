@@ -60,8 +60,10 @@ class ModelFields:
 
 @dataclass
 class LoadSettings(ModelFields):
-    """`dtype` is the training precision: "auto" is bf16 on a CUDA GPU that supports it and
-    fp32 elsewhere (a training method's settings say it with --bf16 / --fp16)."""
+    """`dtype` is the training precision: "auto" is bf16 mixed precision where the hardware
+    runs bf16 fast (a bf16 GPU, an AMX CPU) and fp32 elsewhere, decided by
+    alignkit.models.precision.choose_precision (a training method's settings say it with
+    --precision, or --bf16 / --fp16)."""
 
     dtype: Dtype = "auto"
 

@@ -43,20 +43,30 @@ class TrainResult:
     run: dict[str, Any] = field(default_factory=dict)  # run.json as written
 
 
+def precision_of(s: CommonSettings):
+    """The run's precision with "auto" decided (alignkit.models.precision.choose_precision:
+    ALIGNKIT_PRECISION, then the hardware), and why; the same answer every call in a process."""
+    from alignkit.models.precision import choose_precision
+
+    return choose_precision(s.precision)
+
+
 def load_settings_of(s: CommonSettings):
+    """The loader's settings, with the precision already decided: the loader, the trainer's
+    mixed precision and run.json then agree on one answer."""
     from alignkit.models import LoadSettings
 
-    dtype = "bf16" if s.bf16 else "fp16" if s.fp16 else "auto"
-    return LoadSettings(dtype=dtype, **s.model_fields())
+    return LoadSettings(dtype=precision_of(s).precision, **s.model_fields())
 
 
 def training_arguments(s: CommonSettings, has_eval: bool) -> dict[str, Any]:
     """Keyword arguments for a TRL config (all TRL configs extend TrainingArguments)."""
     import torch
 
-    # bf16 autocast on CPU is worth it (bf16 matmuls are several times faster there), but
+    precision = precision_of(s)
+    # bf16 autocast on a CPU that runs it fast (AMX: bf16 matmuls 7-10x fp32), but
     # transformers only allows it with use_cpu set
-    cpu_bf16 = s.bf16 and not torch.cuda.is_available()
+    cpu_bf16 = precision.bf16 and not torch.cuda.is_available()
     # several processes on a machine without an accelerator (`accelerate launch --multi_gpu`,
     # torchrun): accelerate sets up gloo DDP only when told it is on CPU; otherwise every process
     # silently trains its own full copy on all the data and they all write one run folder
@@ -84,8 +94,8 @@ def training_arguments(s: CommonSettings, has_eval: bool) -> dict[str, Any]:
         "logging_steps": s.logging_steps,
         "seed": s.seed,
         "data_seed": s.seed,
-        "bf16": s.bf16,
-        "fp16": s.fp16,
+        "bf16": precision.bf16,
+        "fp16": precision.fp16,
         "gradient_checkpointing": s.gradient_checkpointing,
         "deepspeed": s.deepspeed,
         "report_to": s.report_to or "none",
@@ -129,6 +139,13 @@ def differences(settings: CommonSettings, digest: str, config: dict, previous: d
         for k, v in current.items()
         if k not in skip and k in config and config[k] != v
     ]
+    # "auto" may decide otherwise on another machine or under another ALIGNKIT_PRECISION: the
+    # resumed steps would compute in another precision than the checkpoint's
+    decided = previous.get("precision")
+    if decided and settings.precision == "auto" and config.get("precision") == "auto":
+        now = precision_of(settings).precision
+        if now != decided:
+            out.append(f"precision (auto) {decided} -> {now}")
     old_digest = (previous.get("dataset") or {}).get("digest")
     if old_digest:
         if old_digest != digest:

@@ -88,6 +88,8 @@ def _locked(method, settings, build, extra_callbacks) -> common.TrainResult:
     # transformers only now: a refusal above is a one-line error without seconds of imports
     from alignkit.train.callbacks import GracefulStop, StoppedBeforeTraining
 
+    # decided once for the run (the loader and the trainer ask the same function), and why
+    run.info.update(common.precision_of(settings).record())
     stop = GracefulStop()
     run.start(settings.to_dict(), plan.step)
     stop.install()

@@ -202,7 +202,7 @@ def _locked(settings: OnlineDPOSettings, callbacks):
         settings.reward,
         settings.reward_weights,
         batch_size=settings.generation_batch_size,
-        bf16=settings.bf16,
+        bf16=common.precision_of(settings).bf16,
         trust_remote_code=settings.trust_remote_code,
     )
     run = RunDir(out, METHOD)

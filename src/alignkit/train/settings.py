@@ -17,6 +17,7 @@ from alignkit.config import load_settings  # noqa: F401 - re-exported: the train
 from alignkit.errors import AlignkitError
 from alignkit.models.settings import ModelFields
 
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 # a Hub repo id: `name` (the user's own namespace) or `org/name`
 REPO_ID = r"[A-Za-z0-9][\w.-]{0,95}(/[A-Za-z0-9][\w.-]{0,95})?"
 
@@ -96,9 +97,19 @@ class _RunFields:
         default=False,
         metadata={"help": "Resume even where settings or data differ from the run's own."},
     )
-    # the precision: the loader's dtype (alignkit.models.LoadSettings) is bf16, fp16 or auto
-    bf16: bool = field(default=False, metadata={"help": "bfloat16 weights and autocast."})
-    fp16: bool = field(default=False, metadata={"help": "float16 mixed precision (GPU)."})
+    # the precision: the loader's dtype (alignkit.models.LoadSettings); "auto" is decided when
+    # the run starts (alignkit.models.precision.choose_precision) and run.json says what and why
+    precision: Literal["auto", "fp32", "bf16", "fp16"] = field(
+        default="auto",
+        metadata={
+            "help": "auto: bf16 mixed precision where the hardware runs bf16 fast (AMX CPU, "
+            "bf16 GPU), else fp32; ALIGNKIT_PRECISION sets what auto picks."
+        },
+    )
+    # --bf16 / --fp16: short for --precision bf16 / fp16, and kept in step with it (a config
+    # file from before --precision, or code that reads them, sees the same choice)
+    bf16: bool = field(default=False, metadata={"help": "Same as --precision bf16."})
+    fp16: bool = field(default=False, metadata={"help": "Same as --precision fp16 (GPU)."})
 
 
 @dataclass
@@ -118,7 +129,6 @@ class CommonSettings(ModelFields, _RunFields):
             (self.max_length >= 8, "--max-length must be >= 8"),
             (self.truncation in ("right", "left"), "--truncation must be right or left"),
             (min(self.eval_steps, self.save_steps, self.logging_steps) >= 1, "step intervals >= 1"),
-            (not (self.bf16 and self.fp16), "--bf16 and --fp16 exclude each other"),
             (
                 self.save_total_limit is None or self.save_total_limit >= 1,
                 "--save-total-limit >= 1",
@@ -131,6 +141,7 @@ class CommonSettings(ModelFields, _RunFields):
         for ok, message in checks:
             if not ok:
                 raise AlignkitError(message)
+        self._settle_precision()
         ModelFields.__post_init__(self)
         self.report_to = [n for n in _names(self.report_to) if n != "none"]
         self.tags = _names(self.tags)
@@ -149,6 +160,23 @@ class CommonSettings(ModelFields, _RunFields):
         from alignkit.train.tracking import require_libraries
 
         require_libraries(self.report_to, self.deepspeed)
+
+    def _settle_precision(self) -> None:
+        """--bf16 / --fp16 into `precision`, then both flags from it."""
+        if self.precision not in PRECISIONS:
+            raise AlignkitError(
+                f"--precision must be {', '.join(PRECISIONS)}, not '{self.precision}'"
+            )
+        if self.bf16 and self.fp16:
+            raise AlignkitError("--bf16 and --fp16 exclude each other")
+        alias = "bf16" if self.bf16 else "fp16" if self.fp16 else None
+        if alias is not None:
+            if self.precision not in ("auto", alias):
+                raise AlignkitError(
+                    f"--{alias} and --precision {self.precision} exclude each other"
+                )
+            self.precision = alias
+        self.bf16, self.fp16 = self.precision == "bf16", self.precision == "fp16"
 
     @property
     def resumes(self) -> bool:

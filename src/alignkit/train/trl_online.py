@@ -214,7 +214,7 @@ def build(
     reward = Reward(
         settings.reward,
         settings.reward_weights,
-        bf16=settings.bf16,
+        bf16=common.precision_of(settings).bf16,
         trust_remote_code=settings.trust_remote_code,
     )
     train_ds = prompts_of(load_split(settings.dataset_dir, "train", ("prompt",)), method)
