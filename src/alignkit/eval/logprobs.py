@@ -63,14 +63,17 @@ def sequence(prompt_ids, response_ids, max_length: int, truncation: str):
 
 
 def sequence_logps(model, sequences, pad_id: int, batch_size: int = 8) -> np.ndarray:
-    """Σ log p(token) over the masked tokens of each (ids, mask); right-padded batches."""
+    """Σ log p(token) over the masked tokens of each (ids, mask), in the order given; computed in
+    right-padded batches of sequences of similar length (less padding)."""
     import torch
 
+    from alignkit.models.generate import length_batches
+
     device = next(model.parameters()).device
-    out = []
+    out = np.zeros(len(sequences))
     with torch.no_grad():
-        for start in range(0, len(sequences), batch_size):
-            batch = sequences[start : start + batch_size]
+        for rows in length_batches([len(ids) for ids, _ in sequences], batch_size):
+            batch = [sequences[i] for i in rows]
             width = max(len(ids) for ids, _ in batch)
             ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
             attention = torch.zeros((len(batch), width), dtype=torch.long)
@@ -84,5 +87,5 @@ def sequence_logps(model, sequences, pad_id: int, batch_size: int = 8) -> np.nda
             targets = ids[:, 1:].unsqueeze(-1)
             # gather minus logsumexp: one vocab-sized tensor fewer than log_softmax
             token = logits.gather(-1, targets).squeeze(-1) - logits.logsumexp(-1)
-            out.append((token * mask[:, 1:]).sum(-1).double().cpu().numpy())
-    return np.concatenate(out) if out else np.zeros(0)
+            out[rows] = (token * mask[:, 1:]).sum(-1).double().cpu().numpy()
+    return out

@@ -147,38 +147,55 @@ def _pair_logps(model, tokenizer, pairs: list[dict], tok: dict, settings) -> tup
     return logps[0::2], logps[1::2], has_response[0::2] & has_response[1::2]
 
 
-def _implicit_rewards(policy, ref, pairs: list[dict], tok: dict, beta: float, settings):
+def _implicit_rewards(policy_logps: tuple, ref_logps: tuple, beta: float):
     from alignkit.eval.metrics import implicit_reward_metrics
 
-    pc, pr, kept_p = _pair_logps(*policy, pairs, tok, settings)
-    rc, rr, kept_r = _pair_logps(*ref, pairs, tok, settings)
+    pc, pr, kept_p = policy_logps
+    rc, rr, kept_r = ref_logps
     kept = kept_p & kept_r
     out = implicit_reward_metrics(pc[kept], pr[kept], rc[kept], rr[kept], beta)
     return {**out, "dropped_truncated_pairs": int((~kept).sum())}
 
 
-def _answers(policy, ref, prompts: list[Any], tok: dict, settings) -> list[list[str]]:
-    """The policy's and the reference's answers, same sampling settings and seeds."""
+def _answers(model, tokenizer, prompts: list[Any], prompt_tokens: int, settings) -> list[str]:
+    """One model's answers; the policy and the reference get the same sampling settings and
+    seed, so each prompt draws the same random stream from both (models/generate.py)."""
     from alignkit.models.generate import generate
     from alignkit.models.inference import autocast
+
+    with autocast(model, settings.bf16):
+        return generate(
+            model,
+            tokenizer,
+            prompts,
+            max_new_tokens=settings.max_new_tokens,
+            temperature=settings.temperature,
+            top_p=settings.top_p,
+            seed=settings.seed,
+            batch_size=settings.batch_size,
+            max_prompt_tokens=prompt_tokens,
+        )
+
+
+def _score_and_answer(settings, ref_name: str, pairs: list[dict], prompts, tok: dict):
+    """(tok, policy log-probs, reference log-probs, [policy answers, reference answers]):
+    the reference's work first, then the policy's, so that a LoRA policy over its reference
+    loads one model (inference.PolicyAndReference). `prompts` None: no answers."""
+    from alignkit.models.inference import PolicyAndReference, fit_tokenization
     from alignkit.models.tokenize import fit_length
 
+    models = PolicyAndReference(settings.policy, ref_name, settings.trust_remote_code)
+    tok = fit_tokenization(tok, *models.limits, settings.policy)
     prompt_tokens = fit_length(
-        tok["max_length"], *policy, name=settings.policy, reserve=settings.max_new_tokens
+        tok["max_length"], *models.limits, name=settings.policy, reserve=settings.max_new_tokens
     )  # the prompt and the answer fit the policy's positions together
-    kwargs = dict(
-        max_new_tokens=settings.max_new_tokens,
-        temperature=settings.temperature,
-        top_p=settings.top_p,
-        seed=settings.seed,
-        batch_size=settings.batch_size,
-        max_prompt_tokens=prompt_tokens,
-    )
-    answers = []
-    for model, tokenizer in (policy, ref):
-        with autocast(model, settings.bf16):
-            answers.append(generate(model, tokenizer, prompts, **kwargs))
-    return answers
+    logps, answers = [], []
+    for get in (models.reference, models.policy):
+        model, tokenizer = get()
+        logps.append(_pair_logps(model, tokenizer, pairs, tok, settings))
+        if prompts is not None:
+            answers.append(_answers(model, tokenizer, prompts, prompt_tokens, settings))
+    return tok, logps[1], logps[0], answers[::-1] or None
 
 
 def earlier_answers(path: Path) -> tuple[list[Any], list[list[str]]]:
@@ -239,13 +256,7 @@ def evaluate(settings: PolicyEvalSettings) -> PolicyEvalResult:
     returns the metrics and writes eval_policy.json and generations.jsonl."""
     from alignkit.data.load import load_split
     from alignkit.io import write_json, write_rows
-    from alignkit.models.inference import (
-        fit_tokenization,
-        load_policy,
-        output_folder,
-        run_config,
-        tokenization,
-    )
+    from alignkit.models.inference import output_folder, run_config, tokenization
     from alignkit.models.judges import make_judge
 
     judge = None
@@ -270,19 +281,22 @@ def evaluate(settings: PolicyEvalSettings) -> PolicyEvalResult:
         pairs = pairs[: settings.max_pairs]
 
     implicit: dict[str, Any] = {}
-    if pairs or earlier is None:  # judging earlier answers alone needs no model
-        policy = load_policy(settings.policy, settings.trust_remote_code)
-        ref = load_policy(ref_name, settings.trust_remote_code)
-        tok = fit_tokenization(tok, *policy, settings.policy)
-        implicit = _implicit_rewards(policy, ref, pairs, tok, beta, settings)
-    win: dict[str, Any] = {}
-    rows: list[dict] = []
+    prompts = answers = None
     if judge is not None:
         if earlier is not None:
             prompts, answers = earlier
         else:
             prompts = held_out_prompts(split["prompt"], settings.num_prompts, settings.seed)
-            answers = _answers(policy, ref, prompts, tok, settings)
+    if pairs or earlier is None:  # judging earlier answers alone needs no model
+        asked = prompts if answers is None else None
+        tok, policy_logps, ref_logps, generated = _score_and_answer(
+            settings, ref_name, pairs, asked, tok
+        )
+        implicit = _implicit_rewards(policy_logps, ref_logps, beta)
+        answers = answers if generated is None else generated
+    win: dict[str, Any] = {}
+    rows: list[dict] = []
+    if judge is not None:
         win, rows = _win_rate(judge, prompts, answers)
 
     metrics = {**implicit, **win}  # flat; the sections below group the same numbers

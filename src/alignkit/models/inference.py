@@ -125,6 +125,65 @@ def load_policy(name_or_path: str, trust_remote_code: bool = False):
     return _load(name_or_path, "policy", trust_remote_code)
 
 
+def _same_model(a: str, b: str) -> bool:
+    """`a` and `b` name the same plain model (equal names, or names of one folder)."""
+    if a == b:
+        return True
+    if _adapter_folder(a) is not None or _adapter_folder(b) is not None:
+        return False
+    from alignkit.models import resolve
+
+    try:
+        return resolve(a).resolve() == resolve(b).resolve()
+    except AlignkitError:
+        return False
+
+
+class PolicyAndReference:
+    """A policy and its reference for evaluation, handed out reference first.
+
+    When the policy is a LoRA adapter over the reference itself (DPO's default: the reference is
+    the initial policy, for LoRA its base), one model is loaded. It serves as the reference
+    untouched; `policy()` then loads the adapter onto it and merges it in place. There is never
+    a second copy, and each is exactly what a separate `load_policy` gives (the same base
+    weights; the same merge), so the answers and log-probs are the same too. Merged, the
+    policy runs at a plain model's speed, which an unmerged adapter (PEFT's disable_adapter
+    for the reference) would not. Otherwise both models are loaded at once."""
+
+    def __init__(self, policy: str, reference: str, trust_remote_code: bool = False):
+        self._names = (policy, reference)
+        self._trust = trust_remote_code
+        adapter = _adapter_folder(policy)
+        base = None
+        if adapter is not None:
+            base = _adapter_base(adapter, run_config(policy), ("policy_model",))
+        self.shared = base is not None and _same_model(base, reference)
+        self._adapter = adapter if self.shared else None
+        self._reference = _load(reference, "policy", trust_remote_code)
+        self._policy = None if self.shared else _load(policy, "policy", trust_remote_code)
+        # what sets the length limits: an adapter changes no positions and no tokenizer
+        self.limits = self._reference if self.shared else self._policy
+
+    def reference(self):
+        """The reference (model, tokenizer); with a shared model, only before `policy()`."""
+        if self._reference is None:
+            raise RuntimeError("the reference's weights were merged into the policy")
+        return self._reference
+
+    def policy(self):
+        """The policy (model, tokenizer); with a shared model, the adapter is merged in now."""
+        if self._policy is None:
+            from peft import PeftModel
+
+            model, tokenizer = self._reference
+            self._reference = None
+            model = PeftModel.from_pretrained(model, str(self._adapter)).merge_and_unload()
+            model.eval()
+            model.requires_grad_(False)
+            self._policy = (model, tokenizer)
+        return self._policy
+
+
 def load_reward(name_or_path: str, trust_remote_code: bool = False):
     """A reward model (one-output classifier) and its tokenizer, as `load_policy`."""
     return _load(name_or_path, "rm", trust_remote_code)
