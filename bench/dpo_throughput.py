@@ -11,7 +11,9 @@ is each tool's own default. Prints wall time, pairs/s, tokens/s and peak RSS of
   * alignkit, warm: the same call again on the same data, the reference cache hit (the second
     and later runs of a sweep over beta, lr, loss type, seed, ...);
 
-and the alignkit/TRL ratios. The headline ratio is the cold one; the floor is 1.0x.
+and the alignkit/TRL ratios. The headline ratio is the cold one; the floor is 1.0x. Then
+(`--peak`, on by default) each run's achieved model FLOP/s against the machine's matmul peak
+for the dtype used (bench/peak.py).
 
 Run it with `.venv/bin/python bench/dpo_throughput.py` (a few minutes on 2 CPU cores) or
 `--quick` (tiny-llama, seconds); see bench/README.md. It exits 0 when alignkit is slower (it is
@@ -169,6 +171,7 @@ def run_trl(cfg: dict, run_dir: Path) -> dict:
     tokenizer = AutoTokenizer.from_pretrained(cfg["model_dir"])
     dataset = load_dataset("json", data_files=cfg["train_file"], split="train")
     load_s = time.perf_counter() - t_load
+    params = model.num_parameters()  # N for the FLOP count: the base model, tied weights once
     args = DPOConfig(
         output_dir=str(run_dir / "out"),
         per_device_train_batch_size=cfg["batch_size"],
@@ -221,6 +224,7 @@ def run_trl(cfg: dict, run_dir: Path) -> dict:
         "train_loss": output.training_loss,  # the mean over the steps
         "pairs_trained_on": len(ds),
         "tokens_per_pair": statistics.fmean(per_pair),
+        "params": params,
         "precompute_ref_log_probs": args.precompute_ref_log_probs,
         "trl_gradient_checkpointing_default": DPOConfig.__dataclass_fields__[
             "gradient_checkpointing"
@@ -250,7 +254,8 @@ def run_alignkit(cfg: dict, run_dir: Path, cache: Path, hf_home: Path) -> dict:
         lr=cfg["lr"],
         max_length=cfg["max_length"],
         seed=cfg["seed"],
-        bf16=cfg["bf16"],
+        # explicit: "auto" could pick bf16 on an AMX machine while the TRL side runs fp32
+        precision="bf16" if cfg["bf16"] else "fp32",
         lora=cfg["lora"],
         gradient_checkpointing=cfg["gradient_checkpointing"],
     )
@@ -268,7 +273,18 @@ def run_alignkit(cfg: dict, run_dir: Path, cache: Path, hf_home: Path) -> dict:
         "steps": result.steps,
         "pairs_trained_on": info["train_pairs"] - info.get("dropped_long_prompts", 0),
         "reference_cache": info.get("reference_cache"),
+        "precision": info.get("precision"),
     }
+
+
+def measure_peak(dtype: str, quick: bool) -> dict:
+    """bench/peak.py's matmul peak for `dtype` at torch's default thread count, as the runs."""
+    import torch
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from peak import peak_flops
+
+    return {"flops": peak_flops(dtype, quick=quick), "threads": torch.get_num_threads()}
 
 
 def _weights_dtype(cfg: dict):
@@ -468,6 +484,8 @@ def _report(cfg: dict, prep: dict, results: dict[str, list[dict]], meta: dict) -
             "with TRL's model and data loading counted too (alignkit's train() scope): "
             + ", ".join(ratios)
         )
+    if meta.get("peak"):
+        _efficiency(cfg, rows, meta["peak"])
     if problems:
         print()
         print("MISMATCH between the runs:")
@@ -475,6 +493,34 @@ def _report(cfg: dict, prep: dict, results: dict[str, list[dict]], meta: dict) -
             print("  " + line)
         return 1
     return 0
+
+
+def _efficiency(cfg: dict, rows: dict[str, dict], peak: dict) -> None:
+    """Achieved model FLOP/s against the measured matmul peak of the dtype the runs computed
+    in (bench/peak.py): how far each run is from the hardware limit."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from peak import print_efficiency, training_flops
+
+    trl = rows[TRL]
+    n, tpp = trl["params"], trl["tokens_per_pair"]
+    trained = cfg["steps"] * cfg["batch_size"] * cfg["gradient_accumulation"] * tpp
+    # forward-only tokens: TRL's reference pass runs every step, inside the loop; alignkit's
+    # once per pair before the loop (cold) or never (warm, from the cache)
+    reference = {TRL: trained, COLD: cfg["pairs"] * tpp, WARM: 0.0}
+    table = []
+    for name, r in rows.items():
+        total = training_flops(n, trained, reference[name])
+        loop = total if name == TRL else training_flops(n, trained)
+        table.append((LABELS[name], total, r["wall_s"], loop, r["train_loop_s"]))
+    dtype = "bf16" if cfg["bf16"] else "fp32"
+    print()
+    print(
+        f"efficiency: N = {n / 1e6:.1f}M parameters; model FLOPs = 6N per trained token + 2N "
+        "per reference (forward-only)\ntoken, on the tokens/pair above (no padding; alignkit's "
+        f"prefix sharing not credited); peak = bench/peak.py,\n{dtype} matmuls on SmolLM2-135M "
+        f"layer shapes: {peak['flops'] / 1e9:.1f} GFLOP/s at {peak['threads']} threads"
+    )
+    print_efficiency(table, peak["flops"], width=22)
 
 
 # --------------------------------------------------------------------------- main
@@ -537,6 +583,13 @@ def main(argv: list[str] | None = None) -> int:
         "unless --keep",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--peak",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure the matmul peak (bench/peak.py) after the runs and print achieved FLOP/s "
+        "against it (default: on; about a minute, a few seconds with --quick)",
+    )
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -611,6 +664,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {result['wall_s']:.1f} s", flush=True)
         order = orders[0] if len(set(orders)) == 1 else " / ".join(dict.fromkeys(orders))
         meta = {"order": order, "load": (load_before, os.getloadavg())}
+        if args.peak:  # after the runs, in its own child, so it slows none of them
+            dtype = "bf16" if args.bf16 else "fp32"
+            print(f"measuring the {dtype} matmul peak (bench/peak.py) ...", flush=True)
+            meta["peak"] = forked(logs / "peak.log", measure_peak, dtype, args.quick)
         status = _report(cfg, prep, results, meta)
         if not remove:
             print(f"\nlogs and runs: {workdir}")

@@ -64,7 +64,9 @@ def _pipeline_file(cfg: dict, work: Path) -> Path:
         "lora": cfg["lora"], "batch_size": cfg["batch_size"],
         "gradient_accumulation": cfg["gradient_accumulation"], "max_steps": cfg["steps"],
         "lr": cfg["lr"], "max_length": cfg["max_length"], "seed": cfg["seed"],
-        "bf16": cfg["bf16"], "gradient_checkpointing": cfg["gradient_checkpointing"],
+        # explicit: "auto" could pick bf16 on an AMX machine while the TRL side runs fp32
+        "precision": "bf16" if cfg["bf16"] else "fp32",
+        "gradient_checkpointing": cfg["gradient_checkpointing"],
         "loss_type": "factual", "factual_default": 0, "save_steps": 100000,
         "eval_steps": 100000, "logging_steps": 1,
     }  # fmt: skip
