@@ -234,3 +234,16 @@ def test_run_json_records_auto_bf16_on_an_amx_machine(tmp_path, hardware):
     info, seen = _rm_run(tmp_path)
     assert (info["precision"], info["precision_reason"]) == ("bf16", "auto: AMX bf16")
     assert seen == {"bf16": True, "fp16": False}  # the Trainer really ran bf16 autocast
+
+
+def test_an_fp16_override_on_a_cpu_is_refused_naming_it(hardware, monkeypatch):
+    from alignkit.models import LoadSettings, check_device_support
+
+    hardware(cpu="avx512_bf16")  # the probe is not run: the fixture's probe would fail
+    check_device_support(LoadSettings())
+    monkeypatch.setenv(PRECISION_ENV, "fp16")
+    with pytest.raises(AlignkitError, match="ALIGNKIT_PRECISION=fp16 needs a CUDA GPU") as info:
+        check_device_support(LoadSettings())
+    one_line(info.value)
+    with pytest.raises(AlignkitError, match="--fp16 needs a CUDA GPU"):
+        check_device_support(LoadSettings(dtype="fp16"))

@@ -103,13 +103,17 @@ def check_device_support(settings: LoadSettings) -> None:
             raise AlignkitError(
                 "--load-in-4bit (QLoRA) needs bitsandbytes: pip install bitsandbytes"
             )
-    precision = training_precision(settings)
+    # "auto" from the hardware never picks what the hardware cannot run (and is not probed for
+    # it here); ALIGNKIT_PRECISION may
+    precision, source = settings.dtype, f"--{settings.dtype}"
+    if precision == "auto":
+        precision, source = env_precision() or "auto", f"{PRECISION_ENV}={env_precision()}"
     if precision == "fp16" and not cuda:
         raise AlignkitError(
-            "--fp16 needs a CUDA GPU (CPU has no fp16 training); use --bf16 or fp32 on CPU"
+            f"{source} needs a CUDA GPU (CPU has no fp16 training); use --bf16 or fp32 on CPU"
         )
     if precision == "bf16" and cuda and not torch.cuda.is_bf16_supported():
-        raise AlignkitError("this GPU does not support bf16; use --fp16")
+        raise AlignkitError(f"this GPU does not support bf16 ({source}); use --fp16")
 
 
 def training_precision(settings: LoadSettings) -> Precision:
