@@ -217,6 +217,7 @@ def _locked(settings: OnlineDPOSettings, callbacks):
         train_prompts=len(prompts),
         dataset={"dir": str(settings.dataset_dir), "digest": dataset.digest},
         rounds=[],
+        **common.precision_of(settings).record(),  # each round's DPO run decides the same
     )
     run.start(settings.to_dict(), None)
     # the metrics of rounds already done are written again below, one line per round
