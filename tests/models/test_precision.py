@@ -230,10 +230,17 @@ def test_run_json_records_the_precision_and_why(tmp_path):
 
 
 def test_run_json_records_auto_bf16_on_an_amx_machine(tmp_path, hardware):
+    from alignkit.eval.rm import RMEvalSettings, evaluate
+
     hardware(cpu="amx")
     info, seen = _rm_run(tmp_path)
     assert (info["precision"], info["precision_reason"]) == ("bf16", "auto: AMX bf16")
     assert seen == {"bf16": True, "fp16": False}  # the Trainer really ran bf16 autocast
+    # `alignkit eval rm` without --bf16 / --no-bf16 follows the same rule
+    data, run = tmp_path / "data", str(tmp_path / "run")
+    assert evaluate(RMEvalSettings(model=run, dataset_dir=data, split="eval")).report["bf16"]
+    told = RMEvalSettings(model=run, dataset_dir=data, split="eval", bf16=False)
+    assert evaluate(told).report["bf16"] is False
 
 
 def test_an_fp16_override_on_a_cpu_is_refused_naming_it(hardware, monkeypatch):
