@@ -3,7 +3,7 @@ guidelines previewed through the sanitizer, min_submitted), the import of record
 CSV / Parquet with every row accounted for, the progress and agreement page with its
 conflicting records, export + ingest as a data:ingest job run by a worker; an annotator is
 refused everywhere (403), another workspace's admin sees nothing (404), and every form needs
-its CSRF token."""
+its CSRF token. On SQLite, and on PostgreSQL (marked postgres)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.server.feedback_env import env  # noqa: F401  (SQLite, then PostgreSQL)
 from tests.server.test_ui import csrf, ui_login
 
 PASSWORD = "correct horse"
@@ -54,8 +55,10 @@ class Team:
 
 
 @pytest.fixture
-def team(client, store) -> Team:
-    return Team(client, store)
+def team(env) -> Team:  # noqa: F811
+    made = Team(env.client, env.store)
+    made.admin_key = env.admin
+    return made
 
 
 def records_of(store, dataset_id: str):
@@ -311,6 +314,8 @@ def test_agreement_items_of_each_question_type(team):
         (0, 1): "a", (0, 2): "b", (1, 2): "b"
     }  # fmt: skip
     assert agreement.picks("rating", {"ratings": [5, 3, 1]}, 3) == {0: "a", 1: "tie", 2: "b"}
+    flagged = {"choice": "b", "factual_error": {"a": True, "b": False}}
+    assert agreement.summary("pairwise", flagged) == "B (factual error in A)"
     answers = [{"prompt": "rate these two", "answers": ["x", "y"]}]
     rated, (rid,) = team.dataset({"type": "rating"}, answers, 2, name="rated")
     team.answer("ann@x.org", rid, {"ratings": [5, 2]})
@@ -367,14 +372,8 @@ def test_export_and_ingest_runs_as_a_job(team):
     assert 'data-status="completed"' in status.text and "9 kept" in status.text
     assert "every 2s" not in status.text  # nothing left to poll
     # the ingested folder is a server dataset, ready for training jobs
-    listed = c.get("/api/datasets", headers=team_admin_key(team)).json()
+    listed = c.get("/api/datasets", headers=team.admin_key).json()
     assert [(d["status"], d["path"]) for d in listed] == [("ready", str(output))]
-
-
-def team_admin_key(team) -> dict[str, str]:
-    from tests.server.conftest import bearer
-
-    return bearer(team.store, "admin", "ops")
 
 
 def test_nothing_to_ingest_is_one_line(team):

@@ -27,11 +27,11 @@ from alignkit.errors import NotFoundError
 from alignkit.server.feedback.auth import USERS
 from alignkit.server.feedback.store import RECORDS, RESPONSES, Record, _record, get_dataset
 
-UNITS = {
-    "pairwise": "records (the choice: A, B or tie)",
-    "ranking": "pairs of answers in a record (which is ranked higher)",
-    "rating": "answers (the export's label: 4-5 good, 3 neutral, 1-2 bad)",
-    "thumbs": "answers (up or down)",
+UNITS = {  # what one item is, for the page
+    "pairwise": "a record's choice: A, B or tie",
+    "ranking": "a pair of a record's answers: which is ranked higher",
+    "rating": "an answer's label as the export gives it: 4-5 good, 3 neutral, 1-2 bad",
+    "thumbs": "an answer: up or down",
 }
 
 
@@ -77,7 +77,10 @@ def picks(question_type: str, value: dict[str, Any], n: int) -> dict[Any, str]:
 
 def summary(question_type: str, value: dict[str, Any]) -> str:
     if question_type == "pairwise":
-        return {"a": "A", "b": "B"}.get(value["choice"], "tie")
+        flags = value.get("factual_error") or {}
+        flagged = [k.upper() for k, bad in sorted(flags.items()) if bad]
+        choice = {"a": "A", "b": "B"}.get(value["choice"], "tie")
+        return choice + (f" (factual error in {' and '.join(flagged)})" if flagged else "")
     if question_type == "ranking":
         return " > ".join(str(i + 1) for i in value["ranking"])
     if question_type == "rating":
