@@ -386,3 +386,33 @@ def test_nothing_to_ingest_is_one_line(team):
         "nothing to ingest: no submitted response makes a training row yet (1 tie left out)"
     )
     assert team.store.list() == []
+
+
+def test_a_rating_dataset_ingests_as_kto_rows(team):
+    """The export of ratings is unpaired feedback; the job's own function ingests it (the
+    worker's path is the test above)."""
+    from alignkit.commands import COMMANDS
+    from alignkit.config import load_settings
+
+    ds, ids = team.dataset({"type": "rating", "answers": 2}, prompts(6), name="rated")
+    marks = [[5, 1], [4, 2], [3, 5], [1, 1], [5, 4], [2, 3]]  # two 3s: neutral, left out
+    for rid, ratings in zip(ids, marks, strict=True):
+        team.answer("ann@x.org", rid, {"ratings": ratings})
+    token = team.login("boss@x.org")
+    r = team.client.post(f"/datasets/{ds.id}/ingest", data={"csrf_token": token})
+    assert r.status_code == 200  # followed to the dataset's page
+    (job,) = team.store.list()
+    command = COMMANDS[job.kind]
+    report = command(load_settings(command.settings_class(), None, job.settings))
+    assert job.settings["format"] == "trl-unpaired"
+    assert report["kept"] == 10 and report["input"]["kind"] == "unpaired"
+    output = Path(job.settings["output"])
+    rows = [json.loads(x) for name in ("train", "eval", "test")
+            for x in (output / f"{name}.jsonl").read_text().splitlines()]  # fmt: skip
+    by_prompt = {(row["prompt"], row["completion"]): row["label"] for row in rows}
+    want = {
+        (rec["prompt"], answer): mark >= 4
+        for rec, ratings in zip(prompts(6), marks, strict=True)
+        for answer, mark in zip(rec["answers"], ratings, strict=True) if mark != 3
+    }  # fmt: skip
+    assert by_prompt == want

@@ -26,6 +26,7 @@ from alignkit.server.feedback import export
 from alignkit.server.feedback import store as fb
 
 KIND = "data:ingest"
+FORMATS = {"pairs": "trl", "kto": "trl-unpaired"}  # the export's format -> the ingest's
 
 
 def tag(dataset_id: str) -> str:
@@ -60,8 +61,9 @@ def export_and_ingest(store: JobStore, dataset_id: str, user_id: str | None) -> 
     write_rows(out.rows, source)
     output = data_dir() / "datasets" / ident
     # the command's own dataclass checks the settings, as POST /api/jobs does; the export's
-    # rows are TRL's columns (prompt/chosen/rejected or prompt/completion/label)
-    settings = resolved(KIND, {"input": str(source), "output": str(output), "format": "trl"})
+    # rows are TRL's columns: prompt/chosen/rejected (pairs) or prompt/completion/label (KTO)
+    fmt = FORMATS[out.format]
+    settings = resolved(KIND, {"input": str(source), "output": str(output), "format": fmt})
     job = store.submit(KIND, settings, tags=["feedback", tag(ds.id)])
     record = datasets.register(
         store, output, name=f"{ds.name} (feedback)", source="upload", job_id=job.id,
@@ -73,6 +75,8 @@ def export_and_ingest(store: JobStore, dataset_id: str, user_id: str | None) -> 
 def ingests(store: JobStore, dataset_id: str, limit: int = 20) -> list[Ingest]:
     """The dataset's ingest jobs, newest first, each with its server dataset (whose report
     is read once its job completed)."""
+    # tags are a JSON list, which SQLite and PostgreSQL search differently: the newest ingest
+    # jobs are filtered here (a dataset's older ones drop off past the 1000 newest ingests)
     jobs = [j for j in store.list(kind=KIND, limit=1000) if tag(dataset_id) in j.tags][:limit]
     out = []
     for job in jobs:
