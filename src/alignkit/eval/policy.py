@@ -11,6 +11,10 @@
    (`judges.py`) compares each pair; wins/ties/losses, the win-rate with ties as half, and its
    95% Wilson interval.
 
+The reference does both parts first, then the policy: a LoRA policy over its reference (DPO's
+default) is then one model, the base as the reference and then the adapter merged into it
+(`inference.PolicyAndReference`).
+
 Writes `eval_policy.json` and `generations.jsonl` into the policy's run folder (or --output).
 """
 
