@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from alignkit.errors import AlignkitError, NotFoundError
 from alignkit.jobs.records import JobNotFound
+from alignkit.jobs.store import JobStore
 from alignkit.server import archive, files
 from alignkit.server.deps import Key, Store
 from alignkit.server.schemas import ArtifactPublic
@@ -66,28 +67,31 @@ async def metrics_stream(
     after it: a reconnecting client sends Last-Event-ID and continues there), then one `end`
     event with the job's final status once it is completed, failed or cancelled."""
     await run_in_threadpool(store.get, job_id)  # a 404 before the stream starts
-    poll_s = request.app.state.poll_s
     start = int(last_event_id) if (last_event_id or "").isdigit() else 0
+    return EventSourceResponse(
+        metric_events(store, job_id, start, request.app.state.poll_s), ping=15
+    )
 
-    async def events():
-        offset = start
-        while True:
-            try:
-                job = await run_in_threadpool(store.get, job_id)
-            except JobNotFound:
-                yield {"event": "end", "data": orjson.dumps({"status": "deleted"}).decode()}
-                return
-            # read after the status: a job seen done has written its last line already
-            path = files.metrics_path(job)
-            records, offset = await run_in_threadpool(files.read_metrics, path, offset)
-            for end, record in records:
-                yield {"event": "metric", "id": str(end), "data": orjson.dumps(record).decode()}
-            if job.done:
-                yield {"event": "end", "data": orjson.dumps({"status": job.status}).decode()}
-                return
-            await anyio.sleep(poll_s)
 
-    return EventSourceResponse(events(), ping=15)
+async def metric_events(store: JobStore, job_id: str, start: int, poll_s: float):
+    """The stream's events from byte `start` of metrics.jsonl: every route that streams a
+    job's metrics (this one, the dashboard's run page) tails the file with this one loop."""
+    offset = start
+    while True:
+        try:
+            job = await run_in_threadpool(store.get, job_id)
+        except JobNotFound:
+            yield {"event": "end", "data": orjson.dumps({"status": "deleted"}).decode()}
+            return
+        # read after the status: a job seen done has written its last line already
+        path = files.metrics_path(job)
+        records, offset = await run_in_threadpool(files.read_metrics, path, offset)
+        for end, record in records:
+            yield {"event": "metric", "id": str(end), "data": orjson.dumps(record).decode()}
+        if job.done:
+            yield {"event": "end", "data": orjson.dumps({"status": job.status}).decode()}
+            return
+        await anyio.sleep(poll_s)
 
 
 @router.get("/artifacts", response_model=list[ArtifactPublic])
@@ -108,6 +112,12 @@ def artifacts(job_id: str, store: Store, _: Key, request: Request):
 def download(job_id: str, artifact_id: str, store: Store, _: Key):
     """An artifact: a file as it is, a folder (a checkpoint, the model) as one tar stream of
     its files (`tar -x` unpacks it; one file: /files/{path})."""
+    return artifact_response(store, job_id, artifact_id)
+
+
+def artifact_response(store: JobStore, job_id: str, artifact_id: str) -> Response:
+    """The download of one of the job's artifacts, held inside the job's folders (404 for
+    anything else); the dashboard's download links answer with it too."""
     job = store.get(job_id)
     for artifact in store.artifacts(job_id):
         if artifact.id != artifact_id:
