@@ -47,11 +47,12 @@ def _training(tc: dict[str, Any], dataset_dir: str) -> dict[str, Any]:
         out["max_steps"] = int(per_epoch) * epochs
     out["gradient_accumulation"] = int(tc.get("gradient_accumulation_steps", 1))
     dtype = tc.get("dtype")
-    if dtype in ("bf16", "bfloat16"):
-        out["bf16"] = True
-    elif dtype in ("fp16", "float16"):
-        out["fp16"] = True
-    elif dtype not in (None, "fp32", "float32"):
+    # a client that names a dtype gets it; without one, alignkit's --precision auto decides
+    named = {"bf16": "bf16", "bfloat16": "bf16", "fp16": "fp16", "float16": "fp16"}
+    named.update(fp32="fp32", float32="fp32")
+    if dtype in named:
+        out["precision"] = named[dtype]
+    elif dtype is not None:
         _refuse("training_config.dtype", f"{dtype!r} is not one of bf16, fp16, fp32")
     if tc.get("max_validation_steps") not in (None, 0):
         _refuse("training_config.max_validation_steps", "alignkit evaluates the whole eval split")
