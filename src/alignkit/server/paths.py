@@ -63,7 +63,10 @@ def _local(value: str) -> tuple[str, str] | None:
 
 def inside(path: Path, roots: Sequence[Path]) -> bool:
     # resolve() follows symlinks: a link inside a root that points out of it is outside
-    real = path.expanduser().resolve()
+    try:
+        real = path.expanduser().resolve()
+    except (ValueError, RuntimeError):  # a NUL byte, a symlink loop: no place inside (not a 500)
+        return False
     return any(real == root or real.is_relative_to(root) for root in roots)
 
 

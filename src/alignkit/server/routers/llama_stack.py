@@ -8,6 +8,7 @@ as its `api_key` (`Authorization: Bearer ...`).
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,9 @@ from alignkit.server.routers.jobs import validated
 router = APIRouter(prefix="/v1", tags=["llama-stack"])
 PROVIDER = "alignkit"
 KINDS = ("train:dpo", "train:sft")
+# a client's dataset_id names folders under the data dir (uploads/ID, datasets/ID): one plain
+# name, so that `../x` or `/tmp/x` cannot write the rows (before any check) outside it
+_DATASET_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 
 
 def _dataset_dir(store, body: dict[str, Any]) -> str:
@@ -156,6 +160,11 @@ def register_dataset(
     purpose = body.get("purpose", "post-training/messages")
     metadata = body.get("metadata") or {}
     dataset_id = str(body.get("dataset_id") or uuid.uuid4())
+    if not _DATASET_ID.fullmatch(dataset_id):
+        raise AlignkitError(
+            f"dataset_id {dataset_id[:80]!r}: up to 128 letters, digits, '.', '_', ':' or '-',"
+            " starting with a letter or digit (it names a folder on the server)"
+        )
     if source.get("type") == "uri":
         path = allowed_path(key, roots, "source.uri", _file_path(str(source.get("uri", ""))))
         if path.is_dir():
