@@ -170,6 +170,24 @@ def test_dpo_run_is_the_same_with_and_without(tmp_path, monkeypatch):
         for key in keys:
             if key in a:
                 assert b[key] == pytest.approx(a[key], rel=1e-3, abs=1e-4), key
+    # the packed reference pass, over pairs sorted by length, stored in the split's order:
+    # each pair's log-probs as eval computes them one sequence at a time
+    from alignkit.data.load import load_split
+    from alignkit.eval.logprobs import pair_tokens, sequence, sequence_logps
+    from alignkit.models import load_causal_lm
+    from alignkit.train import refcache
+
+    model, tok = load_causal_lm("tiny-llama")
+    rows = load_split(data, "train", ("prompt", "chosen", "rejected")).to_list()
+    seqs = []
+    for row in rows:
+        p, c, r = pair_tokens(tok, row["prompt"], row["chosen"], row["rejected"])
+        seqs += [sequence(p, c, 64, "right"), sequence(p, r, 64, "right")]
+    expected = sequence_logps(model, seqs, tok.pad_token_id, batch_size=1)
+    stored = refcache.load(shared[0]["reference_fingerprints"]["train"], rows=len(rows))
+    assert stored is not None
+    assert stored[0] == pytest.approx(expected[0::2], abs=1e-4)
+    assert stored[1] == pytest.approx(expected[1::2], abs=1e-4)
 
 
 def test_smollm2_under_lora():

@@ -90,6 +90,22 @@ class CachedReferenceDPOTrainer(DPOTrainer):
                 cached = refcache.load(key, rows=len(dataset))
             return self._with_reference(dataset, name, batch_size, key, cached)
 
+    def _reference_pass(self, dataset, name: str, batch_size: int):
+        """TRL's reference pass over the pairs sorted by length (batches of alike lengths pad
+        little), the log-probs put back in the dataset's order."""
+        lengths = [
+            len(p) + len(c) + len(r)
+            for p, c, r in zip(
+                dataset["prompt_ids"], dataset["chosen_ids"], dataset["rejected_ids"], strict=True
+            )
+        ]
+        order = np.argsort(lengths, kind="stable")
+        computed = super()._precompute_ref_logps(dataset.select(order), name, batch_size)
+        chosen, rejected = np.empty(len(order)), np.empty(len(order))
+        chosen[order] = np.asarray(computed["ref_chosen_logps"][:], dtype=np.float64)
+        rejected[order] = np.asarray(computed["ref_rejected_logps"][:], dtype=np.float64)
+        return chosen, rejected
+
     def _with_reference(self, dataset, name: str, batch_size: int, key, cached):
         if cached is None:
             # said in train.log: this pass can take minutes, and a cancel may come during it
@@ -97,9 +113,7 @@ class CachedReferenceDPOTrainer(DPOTrainer):
                 "computing the reference log-probs of the %s split (%d pairs)", name, len(dataset)
             )
             # every rank gets the whole split's log-probs back, in dataset order
-            computed = super()._precompute_ref_logps(dataset, name, batch_size)
-            chosen = np.asarray(computed["ref_chosen_logps"][:], dtype=np.float64)
-            rejected = np.asarray(computed["ref_rejected_logps"][:], dtype=np.float64)
+            chosen, rejected = self._reference_pass(dataset, name, batch_size)
             stored = False
             if self.accelerator.is_main_process:  # one writer (store is an atomic rename)
                 # a cache that cannot be written (read-only, full) only costs later runs the
