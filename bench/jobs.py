@@ -265,6 +265,13 @@ def overhead(env: dict, root: Path, args) -> None:
     verdict = "met" if per_job <= GOAL_OVERHEAD_MS else "MISSED"
     goal = f"goal <= {GOAL_OVERHEAD_MS:.0f} ms: {verdict}"
     print(f"  queue overhead per job      {per_job:8.1f} ms  ({goal})")
+    # the median round: on a busy machine one round's load swings by more than the overhead,
+    # and the rounds' median is what such swings leave alone
+    median = statistics.median(per_round)
+    verdict = "met" if median <= GOAL_OVERHEAD_MS else "MISSED"
+    print(
+        f"  median round's overhead     {median:8.1f} ms  (goal <= {GOAL_OVERHEAD_MS:.0f} ms: {verdict})"
+    )
     spread = ", ".join(f"{x:.0f}" for x in per_round)
     print(f"  overhead by round           {spread} ms")
     gap = statistics.mean(gaps)
