@@ -20,7 +20,7 @@ from alignkit.server.deps import Store
 from alignkit.server.feedback import auth, export, responses
 from alignkit.server.feedback import store as fb
 from alignkit.server.feedback.auth import CsrfError
-from alignkit.server.ui import admin, answers, queries
+from alignkit.server.ui import admin, answers, dashboard, queries
 from alignkit.server.ui.web import (
     LOGIN_CSRF_COOKIE,
     STATIC_TYPES,
@@ -35,6 +35,7 @@ from alignkit.server.ui.web import (
 
 router = APIRouter(route_class=UIRoute, include_in_schema=False, tags=["ui"])
 router.include_router(admin.router)  # the owners' and admins' pages (ui/admin.py)
+router.include_router(dashboard.router)  # the Alignment dashboard (ui/dashboard.py, ui/runs.py)
 Text = Annotated[str | None, Form()]
 
 

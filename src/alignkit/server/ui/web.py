@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.templating import Jinja2Templates
 
-from alignkit.errors import AlignkitError, AuthError, http_status
+from alignkit.errors import AlignkitError, AuthError, ForbiddenError, http_status
 from alignkit.server.deps import Store
 from alignkit.server.feedback import auth
 from alignkit.server.feedback.auth import CsrfError, SessionRecord
@@ -51,6 +51,9 @@ templates.env.filters["markdown"] = markdown.render  # guidelines: sanitized HTM
 
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     context.setdefault("session", None)  # the header's user and logout form, when logged in
+    if "can_launch" not in context:  # the header's dashboard link: for managers only
+        user = context["session"].user.id if context["session"] else None
+        context["can_launch"] = user is not None and can_launch(request.app.state.store, user)
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
@@ -118,6 +121,30 @@ async def posted(request: Request) -> dict[str, str]:
 
 
 Posted = Annotated[dict[str, str], Depends(posted)]
+
+
+def can_launch(store, user_id: str) -> bool:
+    """An owner or admin of some workspace: they may see the dashboard, launch and cancel."""
+    workspaces = auth.list_workspaces(store.engine, user_id)
+    return any(w.role in auth.MANAGERS for w in workspaces)
+
+
+def _manager(store, session: SessionRecord) -> SessionRecord:
+    if not can_launch(store, session.user.id):
+        raise ForbiddenError("the dashboard is for the owners and admins of a workspace")
+    return session
+
+
+async def manager_session(session: Session, store: Store) -> SessionRecord:
+    return await run_in_threadpool(_manager, store, session)
+
+
+async def manager_form(session: FormSession, store: Store) -> SessionRecord:
+    return await run_in_threadpool(_manager, store, session)
+
+
+Manager = Annotated[SessionRecord, Depends(manager_session)]  # a dashboard page's user
+ManagerForm = Annotated[SessionRecord, Depends(manager_form)]  # ... and its form's, CSRF checked
 
 
 def same_token(cookie: str | None, form: str | None) -> bool:

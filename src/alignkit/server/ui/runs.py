@@ -1,0 +1,118 @@
+"""The dashboard's jobs: the list (status, kind, times; filtered by status) that refreshes
+itself with htmx while a job is unfinished, its cancel and resume buttons (the store's own
+request_cancel / requeue, CSRF-checked forms), and a run's page: status, live metric charts fed
+by Server-Sent Events (the REST stream's own loop, job_files.metric_events, behind the session
+instead of an API key), the log's tail, and the artifacts with their downloads (through
+job_files.artifact_response, held inside the job's folders)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import RedirectResponse
+from sse_starlette import EventSourceResponse
+from starlette.concurrency import run_in_threadpool
+
+from alignkit.jobs.records import STATUSES, TERMINAL, JobRecord
+from alignkit.jobs.store import JobStore
+from alignkit.server import files
+from alignkit.server.deps import Store
+from alignkit.server.routers.job_files import artifact_response, metric_events
+from alignkit.server.ui.web import Manager, ManagerForm, UIRoute, page
+
+router = APIRouter(route_class=UIRoute, include_in_schema=False, tags=["ui"])
+LOG_TAIL = 16 << 10  # bytes of the log shown: its end is what a user watches
+CAN_CANCEL = ("scheduled", "in_progress")
+CAN_RESUME = ("failed", "cancelled")
+
+
+def job_list(store: JobStore, status: str | None, limit: int = 50) -> dict:
+    jobs = store.list(status, limit=limit)
+    live = any(j.status not in TERMINAL for j in jobs) or status in CAN_CANCEL
+    return dict(jobs=jobs, shown_status=status, statuses=STATUSES, live=live,
+                can_cancel=CAN_CANCEL, can_resume=CAN_RESUME)  # fmt: skip
+
+
+def _filter(status: str | None) -> str | None:
+    return status if status in STATUSES else None
+
+
+@router.get("/dashboard/jobs")
+def jobs(request: Request, store: Store, session: Manager, status: str | None = None):
+    """The job table alone: the dashboard polls it while a job is unfinished."""
+    return page(request, "dashboard/jobs.html", session=session,
+                **job_list(store, _filter(status)))  # fmt: skip
+
+
+def _back(request: Request) -> RedirectResponse:
+    # back to the page the button was on (the run page, or the list with its filter)
+    to = request.query_params.get("next", "")
+    url = to if to.startswith("/dashboard") and "//" not in to else "/dashboard"
+    return RedirectResponse(url, status_code=303)
+
+
+@router.post("/dashboard/jobs/{job_id}/cancel")
+def cancel(request: Request, job_id: str, store: Store, _: ManagerForm):
+    """A scheduled job is cancelled at once; a running one is stopped by its worker."""
+    store.request_cancel(job_id)
+    return _back(request)
+
+
+@router.post("/dashboard/jobs/{job_id}/resume")
+def resume(request: Request, job_id: str, store: Store, _: ManagerForm):
+    """Queue a failed or cancelled job again: training continues from its last checkpoint."""
+    store.requeue(job_id)
+    return _back(request)
+
+
+# -- a run's page ---------------------------------------------------------------------------
+
+
+def _log_tail(job: JobRecord) -> tuple[str, bool]:
+    """The log's last LOG_TAIL bytes as text, and whether its start was cut."""
+    path = Path(job.log_path) if job.log_path else None
+    size = files.size_of(path)
+    start = max(0, size - LOG_TAIL)
+    data = files.read_bytes(path, start, size)
+    if start:  # begin at a whole line
+        data = data[data.find(b"\n") + 1 :]
+    return data.decode("utf-8", "replace"), start > 0
+
+
+def _live_context(store: JobStore, job_id: str) -> dict:
+    job = store.get(job_id)
+    log, cut = _log_tail(job)
+    artifacts = [(a, Path(a.path).exists()) for a in store.artifacts(job_id)]
+    return dict(job=job, log=log, log_cut=cut, artifacts=artifacts,
+                can_cancel=CAN_CANCEL, can_resume=CAN_RESUME)  # fmt: skip
+
+
+@router.get("/dashboard/runs/{job_id}")
+def run_page(request: Request, job_id: str, store: Store, session: Manager):
+    context = _live_context(store, job_id)
+    return page(request, "dashboard/run.html", session=session, **context)
+
+
+@router.get("/dashboard/runs/{job_id}/live")
+def run_live(request: Request, job_id: str, store: Store, session: Manager):
+    """Status, log tail and artifacts alone: the run page polls them until the job is done."""
+    context = _live_context(store, job_id)
+    return page(request, "dashboard/live.html", session=session, **context)
+
+
+@router.get("/dashboard/runs/{job_id}/metrics/stream", response_class=EventSourceResponse)
+async def run_metrics(job_id: str, request: Request, store: Store, _: Manager,
+                      last_event_id: Annotated[str | None, Header()] = None):  # fmt: skip
+    """GET /api/jobs/{id}/metrics/stream for a logged-in manager: the same events, from the
+    same loop (a reconnecting EventSource sends Last-Event-ID and continues there)."""
+    await run_in_threadpool(store.get, job_id)  # a 404 before the stream starts
+    start = int(last_event_id) if (last_event_id or "").isdigit() else 0
+    events = metric_events(store, job_id, start, request.app.state.poll_s)
+    return EventSourceResponse(events, ping=15)
+
+
+@router.get("/dashboard/runs/{job_id}/artifacts/{artifact_id}")
+def run_artifact(job_id: str, artifact_id: str, store: Store, _: Manager):
+    return artifact_response(store, job_id, artifact_id)
