@@ -11,11 +11,14 @@
 
   const GROUPS = [
     { id: "loss", title: "Loss", test: (k) => /(^|_)loss$/.test(k) },
-    { id: "accuracy", title: "Reward accuracy and AUC", test: (k) => /(accurac|auc)/.test(k) },
+    // reward accuracy (DPO's rewards/accuracies, an RM's accuracy and AUC), not token accuracy
+    { id: "accuracy", title: "Reward accuracy and AUC",
+      test: (k) => /^(eval_)?(pair_)?(rewards\/accuracies|accuracy|auc)$/.test(k) },
     { id: "margins", title: "Reward margin", test: (k) => /margin/.test(k) },
     { id: "rewards", title: "Rewards", test: (k) => /rewards\/(chosen|rejected)$/.test(k) },
   ];
   const COLORS = ["#2f5bd3", "#d3542f", "#1e7b34", "#8a3fc7", "#b38a00", "#00838f"];
+  const STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000];
   const rows = new Map(); // step -> {metric: value}
   const charts = new Map(); // group id -> {plot, keys, box}
   let count = 0;
@@ -49,7 +52,7 @@
     const opts = {
       width, height: 220,
       scales: { x: { time: false } },
-      axes: [{ label: "step" }, {}],
+      axes: [{ label: "step", incrs: STEPS }, {}], // whole steps on the x axis
       series: [{ label: "step" }, ...keys.map((k, i) => ({
         label: k, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true,
         points: { show: true, size: 5 },
@@ -85,6 +88,14 @@
     }
     count += 1;
   }
+
+  // the log's tail is what a user watches: keep its box scrolled to the end, after each poll
+  const toEnd = () => {
+    const log = document.getElementById("log");
+    if (log) log.scrollTop = log.scrollHeight;
+  };
+  toEnd();
+  document.addEventListener("htmx:afterSwap", toEnd);
 
   let pending = false; // a burst of events (a finished run replays all) redraws once
   const stream = new EventSource(root.dataset.stream);
