@@ -20,6 +20,7 @@ from urllib.parse import unquote
 import pytest
 
 from tests.server.conftest import bearer, run_by_hand
+from tests.server.test_security_roles import routes
 from tests.server.test_ui import csrf, ui_login
 
 SECRET = "TOPSECRET-5f0c9a"
@@ -176,18 +177,45 @@ def test_artifacts_recorded_with_climbing_paths_are_not_served(client, store, me
     store.add_artifact(job_id, "model", str(secret.parent))  # a folder outside: no tar of it
     listed = client.get(f"/api/jobs/{job_id}/artifacts", headers=member).json()
     assert len(listed) > 50
+    # every route that serves an artifact by id: the API's, and any page's (the dashboard's),
+    # found in the app's route table, with a workspace owner's session for the pages
+    ui = [r.path for r in routes(client.app)
+          if r.method == "GET" and "{artifact_id}" in r.path and not r.api]  # fmt: skip
+    cookie = _owner_cookie(client, store) if ui else None
     for artifact in listed:
-        url = f"/api/jobs/{job_id}/artifacts/{artifact['id']}/download"
+        for template in ["/api/jobs/{job_id}/artifacts/{artifact_id}/download", *ui]:
+            url = template.replace("{job_id}", job_id).replace("{artifact_id}", artifact["id"])
+            _check_artifact(client, url, artifact, run, member, cookie)
+
+
+def _owner_cookie(client, store) -> str:
+    from alignkit.server.feedback import auth
+    from tests.server.feedback_env import PASSWORD
+
+    ws = auth.create_workspace(store.engine, "owners")
+    user = auth.create_user(store.engine, "boss@x.org", PASSWORD)
+    auth.set_member(store.engine, ws.id, user.id, "owner")
+    _record, token = auth.start_session(store.engine, user)
+    return token
+
+
+def _check_artifact(client, url, artifact, run, member, cookie) -> None:
+    client.cookies.clear()
+    if url.startswith("/api/"):
         response = client.get(url, headers=member)
-        assert not leaked(response.content), artifact["path"]
-        if Path(os.path.realpath(artifact["path"])).is_relative_to(os.path.realpath(run)):
-            # `sub`, `` and `sub/..`-like paths name the run folder or a folder in it: one
-            # tar of what lies inside (its links out left out), else the 404
-            assert response.status_code in (200, 404), artifact["path"]
-            if response.status_code == 200:
-                assert response.headers["content-type"] == "application/x-tar"
-            continue
-        assert response.status_code == 404, (artifact["path"], response.status_code)
+    else:
+        client.cookies.set("alignkit_session", cookie)
+        response = client.get(url, follow_redirects=False)
+        client.cookies.clear()
+    assert not leaked(response.content), (url, artifact["path"])
+    if Path(os.path.realpath(artifact["path"])).is_relative_to(os.path.realpath(run)):
+        # `sub`, `` and `sub/..`-like paths name the run folder or a folder in it: one tar of
+        # what lies inside (its links out left out), else the 404
+        assert response.status_code in (200, 404), (url, artifact["path"])
+        if response.status_code == 200:
+            assert response.headers["content-type"] == "application/x-tar"
+        return
+    assert response.status_code == 404, (url, artifact["path"], response.status_code)
 
 
 def test_static_files_are_only_the_packaged_ones(client, tmp_path):
