@@ -395,3 +395,47 @@ def test_static_chart_files_are_served(team):
         r = team.client.get(f"/static/{name}")
         assert r.status_code == 200 and r.headers["content-type"].startswith(kind), name
     assert "MIT License" in team.client.get("/static/uPlot.LICENSE").text
+
+
+def test_run_results_tracking_links_and_report_view(team, tmp_path):
+    from tests.server.conftest import ingest_job
+
+    job = team.store.submit(**ingest_job(tmp_path))
+    run_dir = tmp_path / "run"
+    run_by_hand(team.store, job.id, run_dir)
+    run = {"precision": "fp32", "precision_reason": "no fast bf16 here", "steps": 12,
+           "final_metrics": {"eval_loss": 0.41, "eval_rewards/accuracies": 0.75, "name": "x"},
+           "tracking": {"wandb": {"url": "https://wandb.ai/team/p/runs/abc", "mode": "online"},
+                        "mlflow": {"tracking_uri": "http://mlflow:5000", "experiment_id": "3",
+                                   "run_id": "r1"},
+                        "tensorboard": {"dir": str(run_dir / "tb")}}}  # fmt: skip
+    (run_dir / "run.json").write_bytes(orjson.dumps(run))
+    (run_dir / "eval_rm.json").write_text('{"auc": 0.875, "accuracy": 0.8, "histogram": [1, 2]}')
+    report = run_dir / "report.html"
+    report.write_text("<html><style>h1{color:red}</style><h1>Run report</h1></html>")
+    team.store.finish(job.id, "completed", exit_code=0)
+    team.store.add_artifact(job.id, "eval", run_dir / "eval_rm.json")
+    made = team.store.add_artifact(job.id, "report", report)
+    log = team.store.add_artifact(job.id, "log", run_dir / "eval_rm.json")
+    team.login()
+    page = team.client.get(f"/dashboard/runs/{job.id}").text
+    results = page.split('id="results"')[1].split("</section>")[0]
+    assert "Precision fp32: no fast bf16 here · 12 steps" in results
+    final = re.findall(r"<tr><th>([^<]+)</th><td>([^<]+)</td></tr>",
+                       results.split('id="final-metrics"')[1].split("</table>")[0])  # fmt: skip
+    assert final == [("eval_loss", "0.41"), ("eval_rewards/accuracies", "0.75")]
+    figures = results.split("eval_rm.json")[1].split("</table>")[0]
+    assert "<th>auc</th><td>0.875</td>" in figures and "histogram" not in figures
+    assert re.findall(r'class="tracking" href="([^"]+)"', results) == [
+        "https://wandb.ai/team/p/runs/abc",
+        "http://mlflow:5000/#/experiments/3/runs/r1",
+    ]
+    view = f"/dashboard/runs/{job.id}/artifacts/{made.id}/view"
+    assert f'href="{view}"' in page
+    shown = team.client.get(view)
+    assert shown.status_code == 200 and "<h1>Run report</h1>" in shown.text
+    assert shown.headers["content-type"].startswith("text/html")
+    policy = shown.headers["content-security-policy"]
+    assert "sandbox" in policy and "default-src 'none'" in policy and "script" not in policy
+    # only a report is shown as a page; anything else downloads
+    assert team.client.get(f"/dashboard/runs/{job.id}/artifacts/{log.id}/view").status_code == 404

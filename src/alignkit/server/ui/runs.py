@@ -10,19 +10,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Header, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
+from alignkit.errors import AlignkitError, NotFoundError
 from alignkit.jobs.records import STATUSES, TERMINAL, JobRecord
 from alignkit.jobs.store import JobStore
+from alignkit.runfolder import RUN_FILE
 from alignkit.server import files
 from alignkit.server.deps import Store
 from alignkit.server.routers.job_files import artifact_response, metric_events
 from alignkit.server.ui.web import Manager, ManagerForm, UIRoute, page
 
 router = APIRouter(route_class=UIRoute, include_in_schema=False, tags=["ui"])
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+MAX_JSON = 1 << 20  # a result file larger than this is not summarised on the page
 LOG_TAIL = 16 << 10  # bytes of the log shown: its end is what a user watches
 CAN_CANCEL = ("scheduled", "in_progress")
 CAN_RESUME = ("failed", "cancelled")
@@ -81,12 +86,50 @@ def _log_tail(job: JobRecord) -> tuple[str, bool]:
     return data.decode("utf-8", "replace"), start > 0
 
 
+def _json_in(job: JobRecord, path: Path) -> dict | None:
+    """A JSON object among the job's files (held inside its folders), or None."""
+    try:
+        value = orjson.loads(files.contained(job, path).read_bytes()[:MAX_JSON])
+    except (AlignkitError, OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _figures(values: dict | None) -> list[tuple[str, float]]:
+    """The top-level numbers of a result file (final metrics, eval_rm.json...)."""
+    numbers = ((k, v) for k, v in (values or {}).items() if isinstance(v, int | float))
+    return sorted((k, v) for k, v in numbers if not isinstance(v, bool))
+
+
+def tracking_links(run: dict | None) -> list[tuple[str, str]]:
+    """(tracker, URL) for the trackers run.json names with an address a browser can open:
+    W&B online runs, MLflow runs on an http(s) server."""
+    tracking = (run or {}).get("tracking") or {}
+    links = []
+    wandb = tracking.get("wandb") or {}
+    if str(wandb.get("url") or "").startswith("https://"):
+        links.append(("W&B", wandb["url"]))
+    mlflow = tracking.get("mlflow") or {}
+    uri = str(mlflow.get("tracking_uri") or "")
+    if uri.startswith(("http://", "https://")) and mlflow.get("run_id"):
+        experiment = mlflow.get("experiment_id", "0")
+        links.append(("MLflow", f"{uri.rstrip('/')}/#/experiments/{experiment}/runs/"
+                                f"{mlflow['run_id']}"))  # fmt: skip
+    return links
+
+
 def _live_context(store: JobStore, job_id: str) -> dict:
     job = store.get(job_id)
     log, cut = _log_tail(job)
     artifacts = [(a, Path(a.path).exists()) for a in store.artifacts(job_id)]
-    return dict(job=job, log=log, log_cut=cut, artifacts=artifacts,
-                can_cancel=CAN_CANCEL, can_resume=CAN_RESUME)  # fmt: skip
+    run = _json_in(job, Path(job.run_dir) / RUN_FILE) if job.run_dir else None
+    evals = [(a, _figures(_json_in(job, Path(a.path))))
+             for a, present in artifacts if present and a.kind == "eval"]  # fmt: skip
+    return dict(
+        job=job, log=log, log_cut=cut, artifacts=artifacts, run=run or {}, evals=evals,
+        final=_figures((run or {}).get("final_metrics")), links=tracking_links(run),
+        can_cancel=CAN_CANCEL, can_resume=CAN_RESUME,
+    )  # fmt: skip
 
 
 @router.get("/dashboard/runs/{job_id}")
@@ -116,3 +159,16 @@ async def run_metrics(job_id: str, request: Request, store: Store, _: Manager,
 @router.get("/dashboard/runs/{job_id}/artifacts/{artifact_id}")
 def run_artifact(job_id: str, artifact_id: str, store: Store, _: Manager):
     return artifact_response(store, job_id, artifact_id)
+
+
+@router.get("/dashboard/runs/{job_id}/artifacts/{artifact_id}/view")
+def view_report(job_id: str, artifact_id: str, store: Store, _: Manager):
+    """A report artifact (report.html) shown in the browser. The report carries its own
+    inline styles and SVG and no script: its page gets a policy of its own that allows those
+    styles, sandboxed, with nothing else loaded (UIRoute keeps a route's own policy)."""
+    job = store.get(job_id)
+    artifact = next((a for a in store.artifacts(job_id) if a.id == artifact_id), None)
+    if artifact is None or artifact.kind != "report" or Path(artifact.path).suffix != ".html":
+        raise NotFoundError(f"job {job_id} has no report {artifact_id!r}")
+    return FileResponse(files.contained(job, artifact.path), media_type="text/html",
+                        headers={"Content-Security-Policy": REPORT_CSP})  # fmt: skip

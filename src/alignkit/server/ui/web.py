@@ -77,7 +77,8 @@ class UIRoute(APIRoute):
                 first = (exc.errors() or [{"msg": "invalid form"}])[0]
                 field = ".".join(str(p) for p in first.get("loc", ())[1:]) or "form"
                 response = await _error(request, 422, f"{field}: {first['msg']}")
-            response.headers.update(SECURITY_HEADERS)
+            for name, value in SECURITY_HEADERS.items():  # a route may set a stricter policy
+                response.headers.setdefault(name, value)
             response.headers.setdefault("Cache-Control", "no-store")
             return response
 
