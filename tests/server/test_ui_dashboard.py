@@ -290,12 +290,13 @@ def test_annotators_and_strangers_are_refused(team, pairs, tmp_path):
     assert 'id="nav-dashboard"' not in team.client.get("/").text
     for url in ("/dashboard", "/dashboard/jobs", f"/dashboard/runs/{job.id}",
                 f"/dashboard/runs/{job.id}/metrics/stream", "/dashboard/quick/dpo",
+                "/dashboard/pipelines",
                 f"/dashboard/datasets/{pairs.id}/records"):  # fmt: skip
         r = team.client.get(url)
         assert r.status_code == 403, url
         assert "owners and admins" in error_line(r.text)
     for url in (f"/dashboard/jobs/{job.id}/cancel", f"/dashboard/datasets/{pairs.id}/reingest",
-                "/dashboard/quick/dpo"):  # fmt: skip
+                "/dashboard/quick/dpo", "/dashboard/pipelines/p/cancel"):  # fmt: skip
         assert team.client.post(url, data={"csrf_token": token}).status_code == 403, url
     assert [j.id for j in team.store.list()] == [job.id]
     assert team.store.get(job.id).status == "scheduled"
@@ -439,3 +440,30 @@ def test_run_results_tracking_links_and_report_view(team, tmp_path):
     assert "sandbox" in policy and "default-src 'none'" in policy and "script" not in policy
     # only a report is shown as a page; anything else downloads
     assert team.client.get(f"/dashboard/runs/{job.id}/artifacts/{log.id}/view").status_code == 404
+
+
+def test_pipelines_page_shows_nodes_and_cancels(team, admin):
+    from tests.server.test_pipelines_api import YAML
+
+    made = team.client.post("/api/pipelines", headers=admin, json={"yaml": YAML})
+    assert made.status_code == 201, made.json()
+    ids = {s["node"]: s["job_id"] for s in made.json()["steps"]}
+    token = team.login()
+    assert 'href="/dashboard/pipelines" id="nav-pipelines"' in team.client.get("/dashboard").text
+    page = team.client.get("/dashboard/pipelines").text
+    section = page.split('id="pipeline-api-sweep"')[1].split("</section>")[0]
+    rows = re.findall(r'<tr class="node" data-node="([^"]+)" data-status="([^"]+)">\s*'
+                      r"<td>[^<]*</td>\s*<td>([^<]*)</td>", section)  # fmt: skip
+    assert rows == [("data", "scheduled", ""), ("dpo_beta0.1", "scheduled", "data"),
+                    ("dpo_beta0.2", "scheduled", "data"),
+                    ("report", "scheduled", "dpo_beta0.1, dpo_beta0.2")]  # fmt: skip
+    assert f'href="/dashboard/runs/{ids["report"]}"' in section and "every 2s" in page
+    r = team.client.post("/dashboard/pipelines/api-sweep/cancel", data={"csrf_token": token},
+                         follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303 and r.headers["location"] == "/dashboard/pipelines"
+    statuses = [team.store.get(ids[n]).status for n in ("data", "dpo_beta0.1", "report")]
+    assert statuses == ["cancelled", "failed", "failed"]  # the rest failed with their need
+    after = team.client.get("/dashboard/pipelines/table").text
+    assert "every 2s" not in after and "cancel-pipeline" not in after
+    missing = team.client.post("/dashboard/pipelines/nope/cancel", data={"csrf_token": token})
+    assert missing.status_code == 404

@@ -20,11 +20,12 @@ from alignkit.jobs.records import STATUSES
 from alignkit.paths import data_dir
 from alignkit.server import datasets
 from alignkit.server.deps import Store
-from alignkit.server.ui import quickrun, runs
+from alignkit.server.ui import pipelines, quickrun, runs
 from alignkit.server.ui.web import Manager, ManagerForm, Posted, UIRoute, page
 
 router = APIRouter(route_class=UIRoute, include_in_schema=False, tags=["ui"])
 router.include_router(runs.router)  # the job list and the run pages
+router.include_router(pipelines.router)  # the pipelines and their nodes' jobs
 PAGE_ROWS = 20
 SPLITS = ("train", "eval", "test")
 
