@@ -368,3 +368,41 @@ def test_job_path_settings_stay_inside_the_roots(client, store, tmp_path):
             assert Path(stored).is_relative_to(data_dir()) or Path(stored).is_relative_to(tmp_path)
         elif path.startswith(("../", "/etc", "//")):
             assert response.status_code == 403, (path, response.json())
+
+
+def test_the_job_database_is_never_served(client, store, member, tmp_path):
+    """A member's job may name a root itself (here tmp_path, which holds the test's job
+    database, as the data dir holds alignkit.db by default) as its output, so its run folder
+    holds the database: users' password hashes, sessions' CSRF tokens, API keys, every
+    workspace's feedback. Neither the files route nor a folder's tar serves it, nor its
+    WAL / SHM / journal files, whatever they are named."""
+    import io
+    import shutil
+    import tarfile
+
+    body = {"kind": "data:ingest",
+            "settings": {"input": str(tmp_path / "a.jsonl"), "output": str(tmp_path)}}  # fmt: skip
+    job = client.post("/api/jobs", headers=member, json=body)
+    assert job.status_code == 201, job.text  # the run folder is inside the roots
+    job_id = job.json()["id"]
+    run_by_hand(store, job_id, tmp_path)
+    assert (tmp_path / "alignkit.db").read_bytes()[:16] == b"SQLite format 3\x00"
+    (tmp_path / "notes.txt").write_text("fine")
+    shutil.copy(tmp_path / "alignkit.db", tmp_path / "copy.bin")  # renamed: still a database
+    (tmp_path / "copy.bin-journal").write_bytes(b"\0" * 64)  # a zeroed journal beside it
+    files = f"/api/jobs/{job_id}/files"
+    assert client.get(f"{files}/notes.txt", headers=member).text == "fine"
+    hidden = [p.name for p in tmp_path.iterdir() if p.name.startswith(("alignkit.db", "copy"))]
+    assert {"alignkit.db", "alignkit.db-wal", "copy.bin", "copy.bin-journal"} <= set(hidden)
+    for name in hidden:
+        response = client.get(f"{files}/{name}", headers=member)
+        assert response.status_code == 404, name
+    store.add_artifact(job_id, "model", tmp_path)
+    store.add_artifact(job_id, "eval", tmp_path / "alignkit.db")
+    folder, single = client.get(f"/api/jobs/{job_id}/artifacts", headers=member).json()
+    assert client.get(single["download_url"], headers=member).status_code == 404
+    tar = client.get(folder["download_url"], headers=member)
+    assert tar.status_code == 200
+    with tarfile.open(fileobj=io.BytesIO(tar.content)) as archive:
+        names = {n.split("/", 1)[1] for n in archive.getnames()}
+    assert "notes.txt" in names and not names & set(hidden), names

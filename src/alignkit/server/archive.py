@@ -4,7 +4,8 @@ memory; here each header comes from tarfile (TarInfo.tobuf, ustar/PAX) and the f
 follow in 1 MiB chunks, so memory stays flat whatever the folder's size.
 
 Only regular files whose real path (symlinks resolved) lies inside the job's folders go in;
-anything else is left out, as the files route answers 404 for it."""
+anything else is left out, as the files route answers 404 for it. So is a SQLite database and
+its side files (is_database), which the files route does not serve either."""
 
 from __future__ import annotations
 
@@ -14,6 +15,31 @@ from pathlib import Path
 
 CHUNK = 1 << 20
 BLOCK = tarfile.BLOCKSIZE  # 512
+SQLITE = b"SQLite format 3\x00"
+# a WAL file's magic (either byte order flag) and a rollback journal's
+JOURNALS = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83", b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7")
+
+
+def _head(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16)
+    except OSError:
+        return None
+
+
+def is_database(real: Path) -> bool:
+    """A SQLite database, or its -wal / -shm / -journal file, is never served from a job's
+    folders, whatever its name: the job store (users' password hashes, sessions' CSRF tokens,
+    API keys, every workspace's feedback) lies in the data dir by default, which a member's
+    job may name as its run folder (its `output`, inside the server's roots)."""
+    head = _head(real)
+    if head is None or head == SQLITE or head.startswith(JOURNALS):
+        return True  # unreadable files are not served either
+    for suffix in ("-wal", "-shm", "-journal"):
+        if real.name.endswith(suffix):
+            return _head(real.with_name(real.name[: -len(suffix)])) == SQLITE
+    return False
 
 
 def _inside(path: Path, bases: list[Path]) -> Path | None:
@@ -21,9 +47,9 @@ def _inside(path: Path, bases: list[Path]) -> Path | None:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
         return None
-    if not real.is_file():
+    if not real.is_file() or not any(real.is_relative_to(b.resolve()) for b in bases):
         return None
-    return real if any(real.is_relative_to(b.resolve()) for b in bases) else None
+    return None if is_database(real) else real
 
 
 def members(folder: Path, bases: list[Path]) -> list[tuple[Path, str]]:

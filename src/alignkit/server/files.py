@@ -1,7 +1,8 @@
 """Reading a job's files for the API: only files inside the job's run folder or its job dir
 (settings.json, job.log), after resolving symlinks; anything else (`..`, an absolute path, a
 symlink that leads out) is the same 404 as a missing file, so that the answer says nothing
-about the rest of the disk. Byte ranges for logs, and metrics.jsonl read from an offset."""
+about the rest of the disk; so is a SQLite database in them (the job store may lie in a run
+folder: archive.is_database). Byte ranges for logs, and metrics.jsonl read from an offset."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from alignkit.errors import AlignkitError, NotFoundError
 from alignkit.jobs.records import JobRecord
 from alignkit.jobs.runner import job_dir
 from alignkit.runfolder import METRICS_FILE
+from alignkit.server.archive import is_database
 
 MAX_READ = 8 << 20  # bytes one log request returns at most
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -37,7 +39,7 @@ def _inside(target: Path, bases: list[Path]) -> Path | None:
     for base in bases:
         try:
             if target.is_relative_to(base.resolve()) and target.is_file():
-                return target
+                return None if is_database(target) else target
         except OSError:
             continue
     return None
