@@ -64,6 +64,10 @@ def test_admin_launches_dpo_watches_its_chart_and_cancels(page, worker, tmp_path
             page.click("#nav-dashboard")
             assert page.text_content(f"#dataset-{pairs.id} .kept").startswith("40 preference")
             shot(page, tmp_path, "dashboard")
+            page.click(f"#dataset-{pairs.id} .browse")
+            assert page.locator("#records tr.row").count() == 20
+            shot(page, tmp_path, "dashboard-records")
+            page.go_back()
             page.click(f"#dataset-{pairs.id} >> text=Train DPO")
             page.select_option("#model", "tiny-llama")
             for name, value in (("max_steps", "200"), ("batch_size", "2"),
@@ -74,6 +78,7 @@ def test_admin_launches_dpo_watches_its_chart_and_cancels(page, worker, tmp_path
             with page.expect_navigation():
                 page.click("#launch")
             assert page.text_content("#form-error") == "--beta must be > 0"
+            shot(page, tmp_path, "quick-dpo-error")
             assert store.list() == []
             page.problems.clear()  # Chromium logs the form's 422: that one is expected
             page.fill("#beta", "0.2")
