@@ -258,6 +258,7 @@ def run_alignkit(cfg: dict, run_dir: Path, cache: Path, hf_home: Path) -> dict:
         precision="bf16" if cfg["bf16"] else "fp32",
         lora=cfg["lora"],
         gradient_checkpointing=cfg["gradient_checkpointing"],
+        prefix_sharing=cfg["prefix_sharing"],
     )
     cpu0 = _cpu_s()
     t0 = time.perf_counter()
@@ -274,7 +275,18 @@ def run_alignkit(cfg: dict, run_dir: Path, cache: Path, hf_home: Path) -> dict:
         "pairs_trained_on": info["train_pairs"] - info.get("dropped_long_prompts", 0),
         "reference_cache": info.get("reference_cache"),
         "precision": info.get("precision"),
+        "prefix_sharing": info.get("prefix_sharing"),
     }
+
+
+def _packed(results: dict) -> str:
+    """What prefix sharing saved in alignkit's cold run: the tokens the model ran."""
+    for run in results.get(COLD, []):
+        tokens = (run.get("prefix_sharing") or {}).get("tokens")
+        if tokens and tokens.get("unpacked"):
+            packed, unpacked = tokens["packed"], tokens["unpacked"]
+            return f": {packed:,} tokens run for TRL's {unpacked:,} ({packed / unpacked:.0%})"
+    return ""
 
 
 def measure_peak(dtype: str, quick: bool) -> dict:
@@ -415,6 +427,7 @@ def _report(cfg: dict, prep: dict, results: dict[str, list[dict]], meta: dict) -
          f"max_length {cfg['max_length']},"),
         ("", f"lr {cfg['lr']:g}, seed {cfg['seed']}, {lora},"),
         ("", f"{precision}, gradient checkpointing {_on(cfg['gradient_checkpointing'])}"),
+        ("alignkit", f"prefix sharing {_on(cfg['prefix_sharing'])}" + _packed(results)),
         ("TRL's defaults", f"precompute_ref_log_probs={trl['precompute_ref_log_probs']} (a "
          "reference forward every step), beta 0.1, sigmoid,"),
         ("", "linear schedule, no warmup, no weight decay (gradient_checkpointing default "
@@ -562,6 +575,12 @@ def main(argv: list[str] | None = None) -> int:
         action=argparse.BooleanOptionalAction,
         default=False,
         help="for both tools (default: off; TRL's own default is on)",
+    )
+    parser.add_argument(
+        "--prefix-sharing",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="alignkit encodes each pair's prompt once (its default; off: TRL's rows)",
     )
     parser.add_argument(
         "--warm",
