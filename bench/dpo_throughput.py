@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import resource
 import shutil
@@ -33,8 +32,9 @@ import statistics
 import sys
 import tempfile
 import time
-import traceback
 from pathlib import Path
+
+from harness import forked  # bench/harness.py (a script's own folder is on sys.path)
 
 # The parent process imports only the standard library: torch, transformers, TRL and alignkit
 # are imported in forked children, one per run, so that each run starts from the same state (no
@@ -315,43 +315,8 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-# --------------------------------------------------------------------------- fork harness
-# As in bench/ingest.py: each run is a child forked from this stdlib-only interpreter, so its
-# ru_maxrss is its own high-water mark. A child's output goes to its log file.
-
-
-def _child(conn, log: Path, fn, args) -> None:
-    try:
-        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
-        sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
-        result = fn(*args)
-        result["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        conn.send(("ok", result))
-    except BaseException:  # noqa: BLE001 - report anything, including MemoryError
-        traceback.print_exc()
-        conn.send(("error", traceback.format_exc()))
-    finally:
-        conn.close()
-
-
-def forked(log: Path, fn, *args) -> dict:
-    ctx = mp.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, log, fn, args))
-    proc.start()
-    send.close()
-    try:
-        status, payload = receive.recv()
-    except EOFError:
-        proc.join()
-        raise RuntimeError(f"{fn.__name__} died (exit code {proc.exitcode}); see {log}") from None
-    proc.join()
-    if status != "ok":
-        raise RuntimeError(f"{fn.__name__} failed (log: {log}):\n{payload}")
-    return payload
+# Each run is a child forked from this stdlib-only interpreter (harness.forked, as in
+# bench/ingest.py), so its ru_maxrss is its own high-water mark; its output goes to its log.
 
 
 def _models_link(cache: Path, models_cache: str) -> Path:

@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import resource
 import sys
 import tempfile
 import time
-import traceback
 from pathlib import Path
+
+from harness import forked  # bench/harness.py (a script's own folder is on sys.path)
 
 # The parent imports only the standard library; torch, transformers, PEFT and alignkit are
 # imported in forked children, one per implementation, so each starts from the same state.
@@ -249,44 +249,6 @@ def count_tokens(cfg: dict, prep: dict, answers: dict) -> int:
 
     tokenizer = AutoTokenizer.from_pretrained(prep["model_dir"])
     return sum(len(tokenizer(text=a)["input_ids"]) for side in answers.values() for a in side)
-
-
-# --------------------------------------------------------------------------- fork harness
-
-
-def _child(conn, log: Path, fn, args) -> None:
-    try:
-        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
-        sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
-        result = fn(*args)
-        if isinstance(result, dict):
-            result["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        conn.send(("ok", result))
-    except BaseException:  # noqa: BLE001 - report anything, including SystemExit
-        traceback.print_exc()
-        conn.send(("error", traceback.format_exc()))
-    finally:
-        conn.close()
-
-
-def forked(log: Path, fn, *args):
-    ctx = mp.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, log, fn, args))
-    proc.start()
-    send.close()
-    try:
-        status, payload = receive.recv()
-    except EOFError:
-        proc.join()
-        raise RuntimeError(f"{fn.__name__} died (exit code {proc.exitcode}); see {log}") from None
-    proc.join()
-    if status != "ok":
-        raise RuntimeError(f"{fn.__name__} failed (log: {log}):\n{payload}")
-    return payload
 
 
 # --------------------------------------------------------------------------- report

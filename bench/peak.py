@@ -138,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import torch
 
+    from alignkit.models.precision import cpu_model
+
     if args.threads:
         torch.set_num_threads(args.threads)
     dtypes = args.dtypes.split(",") if args.dtypes else dtypes_here()
@@ -146,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--dtypes: unknown {', '.join(bad)} (fp32, bf16, fp16)")
     tokens, seconds = (QUICK_TOKENS, 0.1) if args.quick else (TOKENS, 0.25)
     device = _device()
-    where = torch.cuda.get_device_name() if device == "cuda" else _cpu_name()
+    where = torch.cuda.get_device_name() if device == "cuda" else cpu_model()
     load0 = os.getloadavg()[0]
     print(f"matmul peak: torch {torch.__version__}, {where}, {torch.get_num_threads()} threads")
     if device == "cpu":
@@ -175,19 +177,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"peak {d}: {best / 1e9:.1f} GFLOP/s ({name}, {t} tokens)")
     print(f"load average (1 min): {load0:.2f} before, {os.getloadavg()[0]:.2f} after")
     return 0
-
-
-def _cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="ignore") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    import platform
-
-    return platform.processor() or "CPU"
 
 
 def _bf16_flags() -> list[str]:

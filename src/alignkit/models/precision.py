@@ -211,7 +211,7 @@ def cpu_bf16_speedup() -> float:
     from alignkit.io import write_json
     from alignkit.paths import cache_dir
 
-    key = f"{_cpu_model()} | torch {torch.__version__} | {torch.get_num_threads()} threads"
+    key = f"{cpu_model()} | torch {torch.__version__} | {torch.get_num_threads()} threads"
     path = cache_dir() / "precision-probe.json"
     known = _read_probe(path)
     if isinstance(known.get(key), int | float) and known[key] > 0:
@@ -263,7 +263,8 @@ def _read_probe(path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _cpu_model() -> str:
+def cpu_model() -> str:
+    """The CPU's model name (/proc/cpuinfo; elsewhere the platform's processor string)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="ignore") as fh:
             for line in fh:
