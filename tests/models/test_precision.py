@@ -254,3 +254,20 @@ def test_an_fp16_override_on_a_cpu_is_refused_naming_it(hardware, monkeypatch):
     one_line(info.value)
     with pytest.raises(AlignkitError, match="--fp16 needs a CUDA GPU"):
         check_device_support(LoadSettings(dtype="fp16"))
+
+
+def test_eval_policy_follows_auto(tmp_path, hardware):
+    """`alignkit eval policy` without --bf16 / --no-bf16 decides as training's auto does, and
+    eval_policy.json's settings say what it decided."""
+    from alignkit.eval.policy import PolicyEvalSettings, evaluate
+    from tests.train.helpers import make_dataset
+
+    data = make_dataset(tmp_path, n=20)
+    common = dict(policy="tiny-llama", ref="tiny-llama", dataset_dir=data, split="eval",
+                  num_prompts=0, max_length=64, output=tmp_path / "out")  # fmt: skip
+    hardware(cpu="amx")
+    assert evaluate(PolicyEvalSettings(**common)).report["settings"]["bf16"] is True
+    told = evaluate(PolicyEvalSettings(**common, bf16=False))
+    assert told.report["settings"]["bf16"] is False
+    hardware(cpu=None)
+    assert evaluate(PolicyEvalSettings(**common)).report["settings"]["bf16"] is False

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -73,7 +73,13 @@ class PolicyEvalSettings:
         default=None,
         metadata={"help": "Judge the answers in this generations.jsonl instead of generating."},
     )
-    bf16: bool = field(default=False, metadata={"help": "bfloat16 autocast."})
+    bf16: bool | None = field(
+        default=None,
+        metadata={
+            "help": "bfloat16 autocast (default: as a training run's --precision auto: bf16 "
+            "where the hardware runs it fast, ALIGNKIT_PRECISION overriding)."
+        },
+    )
     trust_remote_code: bool = field(default=False, metadata={"help": "Run model code from it."})
 
     def __post_init__(self) -> None:
@@ -262,7 +268,10 @@ def evaluate(settings: PolicyEvalSettings) -> PolicyEvalResult:
     from alignkit.io import write_json, write_rows
     from alignkit.models.inference import output_folder, run_config, tokenization
     from alignkit.models.judges import make_judge
+    from alignkit.models.precision import inference_bf16
 
+    # None: decided as a training run's "auto"; eval_policy.json's settings say what it was
+    settings = replace(settings, bf16=inference_bf16(settings.bf16))
     judge = None
     if settings.num_prompts > 0:  # a bad --judge fails here, before any model loads
         judge = make_judge(
