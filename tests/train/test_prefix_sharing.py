@@ -229,3 +229,17 @@ def test_smollm2_under_lora():
         torch.testing.assert_close(grads[name], g, atol=1e-4, rtol=1e-3, msg=name)
     counts = peft.get_base_model()._alignkit_token_counts
     assert counts["packed"] < 0.8 * counts["unpacked"]  # the chat prompts dominate
+
+
+def test_generation_still_works_after_install():
+    """generate() reads the forward's signature; the wrapper keeps the model's own."""
+    import inspect
+
+    model = _model("llama", "sdpa")
+    before = inspect.signature(model.forward)
+    prefix_sharing.install(model)
+    assert inspect.signature(model.forward) == before
+    ids = torch.tensor([[5, 6, 7]])
+    out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=3,
+                         do_sample=False, pad_token_id=0)  # fmt: skip
+    assert out.shape == (1, 6)

@@ -30,6 +30,7 @@ position ids and a custom 4D mask with "eager" or "sdpa" attention and no slidin
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from dataclasses import dataclass
 
@@ -74,6 +75,8 @@ def install(model) -> None:
     fused_forward = model.forward
     counts = model._alignkit_token_counts = {"packed": 0, "unpacked": 0}
 
+    # the wrapped signature: generate() inspects the forward's parameters for what to pass
+    @functools.wraps(fused_forward)
     def forward(*args, **kwargs):
         batch = _packable(args, kwargs) if getattr(_state, "on", False) else None
         if batch is None:
