@@ -12,13 +12,14 @@ import traceback
 from pathlib import Path
 
 
-def _child(conn, log: Path, fn, args) -> None:
+def _child(conn, log: Path | None, fn, args) -> None:
     try:
-        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
-        sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
+        if log is not None:
+            fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
+            sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
         result = fn(*args)
         if isinstance(result, dict):
             result["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -30,8 +31,8 @@ def _child(conn, log: Path, fn, args) -> None:
         conn.close()
 
 
-def forked(log: Path, fn, *args):
-    """`fn(*args)` in a forked child; its stdout and stderr go to `log`."""
+def forked(log: Path | None, fn, *args):
+    """`fn(*args)` in a forked child; its stdout and stderr go to `log` (None: stay here)."""
     ctx = mp.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, log, fn, args))
@@ -41,8 +42,11 @@ def forked(log: Path, fn, *args):
         status, payload = receive.recv()
     except EOFError:
         proc.join()
-        raise RuntimeError(f"{fn.__name__} died (exit code {proc.exitcode}); see {log}") from None
+        where = f"; see {log}" if log else ""
+        raise RuntimeError(f"{fn.__name__} died (exit code {proc.exitcode}){where}") from None
     proc.join()
     if status != "ok":
-        raise RuntimeError(f"{fn.__name__} failed (log: {log}):\n{payload}")
+        raise RuntimeError(
+            f"{fn.__name__} failed" + (f" (log: {log})" if log else "") + f":\n{payload}"
+        )
     return payload

@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
-import resource
 import shutil
 import sys
 import tempfile
 import time
-import traceback
 from pathlib import Path
+
+from harness import forked  # bench/harness.py (a script's own folder is on sys.path)
 
 # The parent process imports only the standard library: polars (and therefore alignkit),
 # pandas and numpy are imported inside the forked children, so no child inherits a polars
@@ -380,34 +379,6 @@ def run_pandas(inp: Path, out: Path, seed: int) -> dict:
 # could miss short spikes; the kernel's high-water mark cannot.
 
 
-def _child(conn, fn, args) -> None:
-    try:
-        result = fn(*args)
-        result["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        conn.send(("ok", result))
-    except BaseException:  # noqa: BLE001 - report anything, including MemoryError
-        conn.send(("error", traceback.format_exc()))
-    finally:
-        conn.close()
-
-
-def forked(fn, *args) -> dict:
-    ctx = mp.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, fn, args))
-    proc.start()
-    send.close()
-    try:
-        status, payload = receive.recv()
-    except EOFError:
-        proc.join()
-        raise RuntimeError(f"{fn.__name__} died (exit code {proc.exitcode})") from None
-    proc.join()
-    if status != "ok":
-        raise RuntimeError(f"{fn.__name__} failed:\n{payload}")
-    return payload
-
-
 # --------------------------------------------------------------------------- report
 
 
@@ -566,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
             }
         else:
             print(f"generating {args.rows:,} pairs -> {inp}")
-            gen = forked(generate, inp, args.rows, args.seed)
+            gen = forked(None, generate, inp, args.rows, args.seed)
             print(f"  {gen['bytes'] / 1e6:.0f} MB in {gen['seconds']} s; planted {gen['planted']}")
         # write the input back to disk now, so that its writeback does not land in a timing
         os.sync()
@@ -577,10 +548,10 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(workdir / name, ignore_errors=True)
             tag = f" (run {i + 1}/{args.repeat})" if args.repeat > 1 else ""
             print(f"running alignkit{tag} ...", flush=True)
-            aks.append(forked(run_alignkit, inp, workdir / "out-alignkit", args.seed))
+            aks.append(forked(None, run_alignkit, inp, workdir / "out-alignkit", args.seed))
             print(f"  {aks[-1]['wall_s']:.2f} s")
             print(f"running pandas{tag} ...", flush=True)
-            pds.append(forked(run_pandas, inp, workdir / "out-pandas", args.seed))
+            pds.append(forked(None, run_pandas, inp, workdir / "out-pandas", args.seed))
             print(f"  {pds[-1]['wall_s']:.2f} s")
         ak, pdr = _median_run(aks), _median_run(pds)
         gen["load"] = (load_before, os.getloadavg())
