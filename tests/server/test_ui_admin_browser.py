@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.server.test_ui_browser import CHROMIUM, browser, page, serve, shot  # noqa: F401
+from tests.server.test_ui_browser import (  # noqa: F401 - browser, page: fixtures
+    CHROMIUM,
+    PASSWORD,
+    browser,
+    page,
+    serve,
+    shot,
+    sign_in,
+)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent"),
 ]
-PASSWORD = "correct horse"
 CSV = (
     "prompt,answer_1,answer_2\n"
     "which is the larger planet?,Jupiter,Mars\n"
@@ -39,11 +46,7 @@ def test_admin_creates_imports_and_sees_agreement(page, tmp_path):  # noqa: F811
         auth.set_member(engine, ws.id, users[email].id, role)
     try:
         with serve(store) as url:
-            page.goto(f"{url}/login")
-            page.fill("#email", "boss@x.org")
-            page.fill("#password", PASSWORD)
-            with page.expect_navigation():
-                page.keyboard.press("Enter")
+            sign_in(page, url, "boss@x.org")
             page.click("text=New dataset")
             page.fill("#name", "planets")
             page.fill("#guidelines", "# Pick the **true** one\n<script>alert(3)</script>")

@@ -119,6 +119,15 @@ def shot(page, tmp_path: Path, name: str) -> None:
     page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
 
 
+def sign_in(page, url: str, email: str) -> None:
+    """Log in through the login form, as a user types it (Enter submits)."""
+    page.goto(f"{url}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
 def log_in(page, live, tmp_path: Path) -> None:
     page.goto(f"{live.url}/login")
     page.fill("#email", "ann@x.org")

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.server import test_ui_browser as base
-from tests.server.test_ui_browser import CHROMIUM, PASSWORD, serve, shot
+from tests.server.test_ui_browser import CHROMIUM, PASSWORD, serve, shot, sign_in
 
 browser, page = base.browser, base.page  # the same Chromium and page fixtures
 
@@ -70,11 +70,7 @@ def wait_for_value(site, record_id: str, value: dict) -> None:
 
 def test_rank_and_rate_with_the_keyboard_and_controls(page, site, tmp_path):
     url = site["url"]
-    page.goto(f"{url}/login")
-    page.fill("#email", "ann@x.org")
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    sign_in(page, url, "ann@x.org")
     page.goto(f"{url}/datasets/{site['ranking']}/annotate")
     page.click("summary")  # the guidelines: sanitized markdown, nothing runs
     assert page.inner_html("#guidelines strong") == "correctness"

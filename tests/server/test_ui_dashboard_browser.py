@@ -13,14 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.server.test_ui_browser import CHROMIUM, browser, page, serve, shot  # noqa: F401
+from tests.server.test_ui_browser import (  # noqa: F401 - browser, page: fixtures
+    CHROMIUM,
+    PASSWORD,
+    browser,
+    page,
+    serve,
+    shot,
+    sign_in,
+)
 from tests.server.test_ui_dashboard import ingest, pairs_file
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent"),
 ]
-PASSWORD = "correct horse"
 ALIGNKIT = Path(sys.executable).with_name("alignkit")
 
 
@@ -56,11 +63,7 @@ def test_admin_launches_dpo_watches_its_chart_and_cancels(page, worker, tmp_path
     )
     try:
         with serve(store) as url:
-            page.goto(f"{url}/login")
-            page.fill("#email", "boss@x.org")
-            page.fill("#password", PASSWORD)
-            with page.expect_navigation():
-                page.keyboard.press("Enter")
+            sign_in(page, url, "boss@x.org")
             page.click("#nav-dashboard")
             assert page.text_content(f"#dataset-{pairs.id} .kept").startswith("40 preference")
             shot(page, tmp_path, "dashboard")
