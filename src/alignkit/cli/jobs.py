@@ -273,6 +273,14 @@ def worker(
         float, typer.Option(help="A job silent this long has lost its worker.")
     ] = 30.0,
     grace_s: Annotated[float, typer.Option(help="SIGTERM to SIGKILL on cancel.")] = 60.0,
+    warm: Annotated[
+        bool,
+        typer.Option(
+            "--warm/--cold",
+            help="Fork CPU jobs from a process that imported torch, TRL and the rest once "
+            "(--cold: each job starts a fresh Python).",
+        ),
+    ] = True,
     backend: Annotated[
         str, typer.Option(help="local: processes here; ray: jobs on a Ray cluster.")
     ] = "local",
@@ -299,7 +307,7 @@ def worker(
         raise AlignkitError(f"--gpus expects ids like 0,1, got {gpus!r}") from None
     settings = WorkerSettings(
         max_concurrent=max_concurrent, gpus=ids, exit_when_idle=exit_when_idle,
-        heartbeat_s=heartbeat_s, lost_after_s=lost_after_s, grace_s=grace_s,
+        heartbeat_s=heartbeat_s, lost_after_s=lost_after_s, grace_s=grace_s, warm=warm,
     )  # fmt: skip
     if cpus is not None:
         settings.cpus = cpus
