@@ -47,6 +47,7 @@ MANAGER_API = {
     ("POST", "/api/feedback/workspaces/{workspace_id}/datasets"),
     ("PATCH", "/api/feedback/datasets/{dataset_id}"),
     ("POST", "/api/feedback/datasets/{dataset_id}/records"),
+    ("POST", "/api/feedback/datasets/{dataset_id}/import"),
     ("GET", "/api/feedback/datasets/{dataset_id}/export"),
     ("GET", "/api/feedback/datasets/{dataset_id}/progress"),
     ("GET", "/api/feedback/workspaces/{workspace_id}/members"),

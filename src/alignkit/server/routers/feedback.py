@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
+from alignkit.errors import AlignkitError
 from alignkit.jobs.store import utcnow
 from alignkit.server.deps import Store
-from alignkit.server.feedback import auth, export, responses
+from alignkit.server.feedback import auth, export, importers, responses
 from alignkit.server.feedback import store as fb
 from alignkit.server.feedback.deps import Caller
 from alignkit.server.feedback.schemas import (
@@ -73,6 +75,52 @@ def list_records(
     offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ):  # fmt: skip
     return fb.list_records(store.engine, dataset_id, caller.user_id, offset, limit)
+
+class RejectedRow(BaseModel):
+    row: int
+    reason: str
+
+
+class ImportPublic(BaseModel):
+    filename: str
+    format: str
+    rows: int
+    imported: int
+    imported_rows: int
+    merged: int
+    ids: list[str]
+    rejected: list[RejectedRow]
+    notes: list[str]
+
+
+@router.post("/datasets/{dataset_id}/import", status_code=201, response_model=ImportPublic)
+def import_file(
+    dataset_id: str, store: Store, caller: Caller,
+    file: Annotated[UploadFile | None, File(description="Prompts + answers, or any export "
+                                            "alignkit ingests (Argilla, Label Studio...)")] = None,
+    format: Annotated[str, Form(description="records (prompt + answers, the default), auto, "
+                                            "or an ingest format's name")] = "records",
+    column_map: Annotated[str | None, Form(description="target=column items, as --map")] = None,
+    seed: Annotated[int, Form(ge=0, description="Seed of the answers' order")] = 0,
+):  # fmt: skip
+    """Records from a file, every row accounted for: imported, or rejected with its reason
+    (the admin page's import, feedback/importers.py). A file that cannot be read, or whose
+    format is not detected, is a 422 with one line and imports nothing."""
+    fb.dataset(store.engine, dataset_id, caller.user_id, manage=True)  # before the file's 422
+    if file is None:
+        raise AlignkitError("file: the records or the export to import")
+    data = file.file.read(importers.imports.MAX_BYTES + 1)
+    got = importers.import_upload(
+        store.engine, dataset_id, caller.user_id, file.filename or "", data, format,
+        column_map, seed,
+    )  # fmt: skip
+    return ImportPublic(
+        filename=got.filename, format=got.format, rows=got.rows, imported=got.imported,
+        imported_rows=got.rows_imported, merged=got.merged, ids=got.ids,
+        rejected=[RejectedRow(row=r.row, reason=r.reason) for r in got.rejected],
+        notes=got.notes,
+    )  # fmt: skip
+
 
 
 @router.get(

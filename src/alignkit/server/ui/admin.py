@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -18,7 +18,7 @@ from alignkit.errors import AlignkitError, http_status
 from alignkit.jobs.records import TERMINAL
 from alignkit.jobs.store import utcnow
 from alignkit.server.deps import Store
-from alignkit.server.feedback import agreement, auth, export
+from alignkit.server.feedback import agreement, auth, export, importers
 from alignkit.server.feedback import store as fb
 from alignkit.server.feedback.models import QUESTION_TYPES
 from alignkit.server.ui import exports, imports, markdown
@@ -107,22 +107,28 @@ def manage(request: Request, dataset_id: str, store: Store, session: Session):
         request, "admin/dataset.html", session=session, ds=ds, counts=counts,
         quality=agreement.agreement(engine, dataset_id, me), ingests=ingests, live=_live(ingests),
         needing=counts.records - counts.completed, extensions=", ".join(imports.EXTENSIONS),
+        formats=importers.CHOICES,
     )  # fmt: skip
 
 
 @router.post("/datasets/{dataset_id}/import")
 async def import_records(request: Request, dataset_id: str, store: Store,
                          session: FormSession,
-                         file: Annotated[UploadFile | None, File()] = None):  # fmt: skip
-    """Records from a JSONL / CSV / Parquet file (ui/imports.py); the page lists every
-    rejected row with its reason. A file that cannot be read is one line, nothing imported."""
+                         file: Annotated[UploadFile | None, File()] = None,
+                         format: Annotated[str | None, Form()] = None,
+                         column_map: Annotated[str | None, Form()] = None):  # fmt: skip
+    """Records from a JSONL / CSV / Parquet file of prompts and answers (ui/imports.py), or
+    from an export that `data ingest` reads (feedback/importers.py: `format` auto or a
+    format's name, with an optional column map); the page lists every rejected row with its
+    reason. A file that cannot be read is one line, nothing imported."""
     ds = await run_in_threadpool(fb.dataset, store.engine, dataset_id, session.user.id, True)
     if file is None or not file.filename:
         raise AlignkitError("choose a file to import")
     data = await file.read(imports.MAX_BYTES + 1)
     summary = await run_in_threadpool(
-        imports.import_file, store.engine, dataset_id, session.user.id, file.filename, data
-    )
+        importers.import_upload, store.engine, dataset_id, session.user.id, file.filename,
+        data, format, column_map,
+    )  # fmt: skip
     return page(request, "admin/imported.html", session=session, ds=ds, summary=summary)
 
 

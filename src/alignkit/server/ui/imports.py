@@ -13,7 +13,11 @@ are numbered from 1: a JSONL file's line, the CSV's data rows after its header, 
 A row is rejected when its prompt is missing or empty, or its answers do not fit the question
 (the REST import's own check, questions.check_answers); the other rows are imported through
 store.add_records, the REST route's code. A file that cannot be read at all (an unknown
-extension, a broken file, no prompt or answers column) is one line and imports nothing."""
+extension, a broken file, no prompt or answers column) is one line and imports nothing.
+
+This is the import's `records` format, its default; the exports that `alignkit data ingest`
+reads (Argilla, Label Studio, HH-RLHF, ShareGPT, TRL, a column-mapped table) come in through
+feedback/importers.py, which returns the same ImportSummary."""
 
 from __future__ import annotations
 
@@ -45,20 +49,30 @@ class Rejected:
 @dataclass(frozen=True)
 class ImportSummary:
     filename: str
-    rows: int  # rows read, imported + rejected
+    rows: int  # rows read: imported + rejected (+ merged, for an export)
     ids: list[str]  # the imported records' ids
     rejected: list[Rejected] = field(default_factory=list)
+    # an export (feedback/importers.py): the format read, the rows that made records (a pair
+    # may give two records for a 1-answer question), rows joined into an earlier row's record
+    format: str = "records"
+    imported_rows: int | None = None
+    merged: int = 0
+    notes: list[str] = field(default_factory=list)
 
     @property
     def imported(self) -> int:
         return len(self.ids)
+
+    @property
+    def rows_imported(self) -> int:
+        return self.imported if self.imported_rows is None else self.imported_rows
 
 
 def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def _jsonl_rows(data: bytes) -> list[tuple[int, dict | str]]:
+def jsonl_rows(data: bytes) -> list[tuple[int, dict | str]]:
     """(line number, the object or why it is not one)."""
     out: list[tuple[int, dict | str]] = []
     for n, line in enumerate(data.splitlines(), start=1):
@@ -73,7 +87,7 @@ def _jsonl_rows(data: bytes) -> list[tuple[int, dict | str]]:
     return out
 
 
-def _table_rows(data: bytes, kind: str) -> list[tuple[int, dict | str]]:
+def table_rows(data: bytes, kind: str) -> list[tuple[int, dict | str]]:
     import polars as pl
 
     try:
@@ -157,7 +171,7 @@ def read_records(filename: str, data: bytes, question: dict) -> tuple[list[dict]
         )
     if not data.strip():
         raise AlignkitError(f"{filename} is empty")
-    rows = _jsonl_rows(data) if kind == ".jsonl" else _table_rows(data, kind)
+    rows = jsonl_rows(data) if kind == ".jsonl" else table_rows(data, kind)
     if not rows:
         raise AlignkitError(f"{filename} has no rows")
     if len(rows) > MAX_ROWS:
