@@ -29,43 +29,23 @@ position ids and a custom 4D mask with "eager" or "sdpa" attention and no slidin
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import threading
 from dataclasses import dataclass
 
 import torch
 
-# decoder families whose attention takes position_ids and a custom 4D mask as given (rotary
-# positions, no sliding window when the config has none): checked by the tests on tiny-llama
-# and tiny-qwen2; others fall back to TRL's unpacked forward
-FAMILIES = frozenset({"llama", "qwen2", "qwen3", "mistral", "olmo2", "granite", "smollm3"})
-ATTENTION = frozenset({"eager", "sdpa"})
-_state = threading.local()
-
-
-def supported(config) -> str | None:
-    """Why this model cannot be packed (None: it can)."""
-    family = getattr(config, "model_type", None)
-    if family not in FAMILIES:
-        return f"model type {family!r} is not one prefix sharing was checked on"
-    attention = getattr(config, "_attn_implementation", None) or "eager"
-    if attention not in ATTENTION:
-        return f"attention {attention!r} takes no custom 4D mask"
-    if getattr(config, "sliding_window", None) and getattr(config, "use_sliding_window", True):
-        return "a sliding-window attention would be lost under a custom mask"
-    return None
-
-
-@contextlib.contextmanager
-def active():
-    """Pack the DPO calls made inside this block (the trainer's loss and reference passes)."""
-    before = getattr(_state, "on", False)
-    _state.on = True
-    try:
-        yield
-    finally:
-        _state.on = before
+# shared with the reward model's packing (train/packing.py); `supported`, `active` and the
+# families are this module's API too, as before
+from alignkit.train.packing import (  # noqa: F401
+    ATTENTION,
+    FAMILIES,
+    active,
+    attention_mask,
+    common_prefix,
+    is_active,
+    supported,
+    visibility,
+)
 
 
 def install(model) -> None:
@@ -78,7 +58,7 @@ def install(model) -> None:
     # the wrapped signature: generate() inspects the forward's parameters for what to pass
     @functools.wraps(fused_forward)
     def forward(*args, **kwargs):
-        batch = _packable(args, kwargs) if getattr(_state, "on", False) else None
+        batch = _packable(args, kwargs) if is_active() else None
         if batch is None:
             return fused_forward(*args, **kwargs)
         packed = pack(*batch)
@@ -86,7 +66,7 @@ def install(model) -> None:
         counts["unpacked"] += int(batch[0].numel())
         out = fused_forward(
             input_ids=packed.input_ids,
-            attention_mask=_mask(packed, model.config, model.dtype),
+            attention_mask=attention_mask(packed, model.config, model.dtype),
             position_ids=packed.position_ids,
             shift_labels=packed.shift_labels,
             fused_lm_head=True,
@@ -132,12 +112,6 @@ class Packed:
     unpacked_labels: torch.Tensor  # (rows, width - 1), TRL's shifted labels
 
 
-def _common_prefix(a: torch.Tensor, b: torch.Tensor) -> int:
-    n = min(len(a), len(b))
-    differ = (a[:n] != b[:n]).nonzero()
-    return int(differ[0]) if len(differ) else n
-
-
 def _first_label(labels: torch.Tensor, length: int) -> int:
     scored = (labels[:length] != -100).nonzero()
     return int(scored[0]) if len(scored) else length
@@ -152,7 +126,7 @@ def pack(input_ids: torch.Tensor, lengths: torch.Tensor, labels: torch.Tensor) -
         c, r = i, pairs + i
         lc, lr = int(lengths[c]), int(lengths[r])
         start = min(_first_label(labels[c], lc), _first_label(labels[r], lr))
-        n = min(_common_prefix(input_ids[c, :lc], input_ids[r, :lr]), start)
+        n = min(common_prefix(input_ids[c, :lc], input_ids[r, :lr]), start)
         m = max(n - 1, 0)  # the rejected tail starts at the prefix's last token
         rows.append((c, r, lc, lr, n, m))
     packed_width = max(lc + (lr - m) for _, _, lc, lr, _, m in rows)
@@ -188,29 +162,6 @@ def pack(input_ids: torch.Tensor, lengths: torch.Tensor, labels: torch.Tensor) -
         source=source,
         valid=source >= 0,
         unpacked_labels=labels[:, 1:],
-    )
-
-
-def visibility(packed: Packed) -> torch.Tensor:
-    """(pairs, width, width) bool, True where query q may attend to key k: earlier or itself,
-    and in its own segment or in the prefix before its limit. Padding sees itself only (a row
-    that sees nothing would give NaN, and NaN values spread even through zero weights)."""
-    seg, pos, limit = packed.segment, packed.position_ids, packed.prefix_limit
-    width = seg.shape[1]
-    causal = torch.ones(width, width, dtype=torch.bool, device=seg.device).tril()
-    same = seg[:, :, None] == seg[:, None, :]
-    prefix = (seg[:, None, :] == 0) & (pos[:, None, :] < limit[:, :, None])
-    return causal & (same | prefix)
-
-
-def _mask(packed: Packed, config, dtype: torch.dtype) -> torch.Tensor:
-    visible = visibility(packed)[:, None]  # (pairs, 1, q, k), the shape attention takes
-    if (getattr(config, "_attn_implementation", None) or "eager") == "sdpa":
-        return visible
-    # eager attention adds its mask to the scores
-    floating = dtype if dtype.is_floating_point else torch.float32
-    return torch.zeros(visible.shape, dtype=floating, device=visible.device).masked_fill(
-        ~visible, torch.finfo(floating).min
     )
 
 

@@ -5,15 +5,20 @@ with the Bradley-Terry loss, evaluated by pairwise accuracy and AUC on the eval 
 
 The loss that runs is TRL's RewardTrainer.compute_loss (-log sigma(r_c - r_r - margin), plus
 --center-rewards); `losses.reward_model_loss` writes it out and is tested against it
-(tests/train/test_losses.py).
+(tests/train/test_losses.py). On a decoder backbone each pair's prompt is encoded once for
+both answers (train/rm_prefix_sharing.py, --no-prefix-sharing turns it off; same numbers); an
+encoder runs TRL's rows as they are. run.json says which, and the tokens run.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from alignkit.train.settings import CommonSettings
+
+log = logging.getLogger("alignkit.train")
 
 
 @dataclass
@@ -24,6 +29,10 @@ class RMSettings(CommonSettings):
         default=None, metadata={"help": "Coefficient pulling mean rewards to 0 (Eisenstein 2023)."}
     )
     use_margin: bool = field(default=True, metadata={"help": "Use the data's margin column."})
+    prefix_sharing: bool = field(
+        default=True,
+        metadata={"help": "Decoders: encode each pair's prompt once for both answers."},
+    )
 
 
 def train(settings: RMSettings, callbacks=()):
@@ -41,7 +50,7 @@ def _build(settings: RMSettings, run, callbacks):
     from alignkit.data.load import load_split
     from alignkit.models import check_device_support, load_reward_model, lora_config
     from alignkit.models.tokenize import fit_length, is_encoder, tokenize_pairs
-    from alignkit.train import common
+    from alignkit.train import common, rm_prefix_sharing
     from alignkit.train.callbacks import PairEval
     from alignkit.train.lifecycle import Built
 
@@ -80,7 +89,12 @@ def _build(settings: RMSettings, run, callbacks):
     if eval_ds is not None:
         pair_eval = PairEval(run, eval_ds, tokenizer.pad_token_id, settings.batch_size)
         callbacks.append(pair_eval)
-    trainer = RewardTrainer(
+    # packing needs a decoder that takes a custom 4D mask; others run TRL's path as it is
+    sharing_off = rm_prefix_sharing.supported(model) if settings.prefix_sharing else "off"
+    if settings.prefix_sharing and sharing_off:
+        log.info("prefix sharing is off: %s", sharing_off)
+    trainer_class = RewardTrainer if sharing_off else rm_prefix_sharing.reward_trainer()
+    trainer = trainer_class(
         model=model,
         args=config,
         train_dataset=train_ds,
@@ -88,5 +102,11 @@ def _build(settings: RMSettings, run, callbacks):
         processing_class=tokenizer,
         peft_config=lora_config(load, "SEQ_CLS"),
         callbacks=callbacks,
+    )
+    # the live counters: run.json, written when the run ends, has the whole run's tokens
+    run.info["prefix_sharing"] = (
+        {"on": True, "tokens": trainer.token_counts}
+        if sharing_off is None
+        else {"on": False, "why_off": sharing_off}
     )
     return Built(trainer, tokenizer, lambda: dict(pair_eval.last) if pair_eval else {})
