@@ -5,7 +5,9 @@ alignkit layer must point down, never sideways or up, and never across one of th
 From the bottom: the package-top modules (errors, paths, the io helpers, the run-folder names,
 locks, config, the command registry: no alignkit layer below them, and string references like
 "alignkit.train.rm:train" in the registry are not imports) -> data -> models -> train | eval ->
-report -> jobs -> server -> demo -> cli."""
+report -> jobs -> server -> feedback | demo -> cli. `feedback` holds the jobs that write the
+feedback server's records with models (candidate answers): they need both `server` (its store)
+and `models`, and run as jobs, never in the web process."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ RANK = {
     "report": 4,
     "jobs": 5,
     "server": 6,
+    "feedback": 7,
     "demo": 7,
     "cli": 8,
 }

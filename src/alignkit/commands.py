@@ -16,7 +16,8 @@ import importlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Makes = Literal["dataset", "summary", "reward_model", "policy", "evaluation", "report"]
+# "records": records added to a feedback dataset in the server's database
+Makes = Literal["dataset", "summary", "reward_model", "policy", "evaluation", "report", "records"]
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,18 @@ COMMANDS: dict[str, Command] = {
         model="policy",
         data="dataset_dir",
         output="output",
+    ),
+    "feedback:generate": Command(
+        "alignkit.feedback.settings:GenerateSettings",
+        "alignkit.feedback.generate:generate_candidates",
+        "records",
+        """Sample candidate answers for a feedback dataset: each prompt (an ingest folder's
+        --split, or a .jsonl / .txt file) is answered by --model-a and, when given, --model-b
+        (--answers-per-model each, seeded per prompt), in an order shuffled with the seed, and
+        becomes one record to annotate; its metadata says which model wrote which answer. A
+        rerun or a retried job adds only the prompts not yet answered with these settings.""",
+        model="model_a",
+        data="prompts",
     ),
     "report": Command(
         "alignkit.report.settings:ReportSettings",

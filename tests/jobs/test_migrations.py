@@ -57,6 +57,7 @@ def test_upgrade_twice_is_a_no_op(engine):
             "feedback_leases",
             "feedback_responses",
             "feedback_response_history",
+            "feedback_record_scores",
             db.VERSION_TABLE,
         ]  # fmt: skip
     )

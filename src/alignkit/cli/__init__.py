@@ -11,6 +11,7 @@ from alignkit.cli import data as data_cli
 from alignkit.cli import db as db_cli
 from alignkit.cli import demo as demo_cli
 from alignkit.cli import eval as eval_cli
+from alignkit.cli import feedback as feedback_cli
 from alignkit.cli import jobs as jobs_cli
 from alignkit.cli import models as models_cli
 from alignkit.cli import pipeline as pipeline_cli
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.add_typer(data_cli.app, name="data")
 app.add_typer(train_cli.app, name="train")
 app.add_typer(eval_cli.app, name="eval")
+app.add_typer(feedback_cli.app, name="feedback")
 app.add_typer(train_cli.hrm_hf, name="hrm-hf")
 app.add_typer(models_cli.app, name="models")
 app.add_typer(jobs_cli.app, name="jobs")

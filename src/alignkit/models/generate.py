@@ -120,10 +120,13 @@ def generate(
     batch_size: int,
     max_prompt_tokens: int,
     stop: Sequence[str] = (),
+    indices: Sequence[int] | None = None,
 ) -> list[str]:
     """One response per prompt, in the order of `prompts` (the new tokens only, special tokens
     removed, cut before the first stop string). temperature 0 is greedy decoding; otherwise
-    temperature + nucleus sampling (top_k off) from the prompts' own streams (module doc)."""
+    temperature + nucleus sampling (top_k off) from the prompts' own streams (module doc).
+    `indices`: each prompt's stream index (default its position in `prompts`), so that a part
+    of a longer list, answered on its own, draws the streams it would draw in the whole."""
     import torch
     from transformers import GenerationConfig, LogitsProcessorList
 
@@ -144,13 +147,16 @@ def generate(
         stop_strings=list(stop) or None,
     )
     ids_all = [prompt_ids(tokenizer, p, max_prompt_tokens) for p in prompts]
+    if indices is not None and len(indices) != len(prompts):
+        raise ValueError("indices: one stream index per prompt")
     responses: list[str] = [""] * len(prompts)
     for rows in length_batches([len(ids) for ids in ids_all], batch_size):
         ids, attention = left_padded([ids_all[i] for i in rows], pad)
         width = ids.shape[1]
         extra: dict[str, Any] = {"tokenizer": tokenizer} if stop else {}
         if temperature > 0:
-            uniforms = stream_uniforms(seed, rows, max_new_tokens).to(device)
+            streams = rows if indices is None else [indices[i] for i in rows]
+            uniforms = stream_uniforms(seed, streams, max_new_tokens).to(device)
             sampler = StreamSampler(uniforms, width, temperature, top_p)
             extra["logits_processor"] = LogitsProcessorList([sampler])
         with torch.no_grad():

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -91,6 +92,9 @@ class FeedbackDataset(Base):
     guidelines: Mapped[str] = mapped_column(Text)
     min_submitted: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # the reward model (its run folder, resolved) whose uncertainty orders the queue; None:
+    # the default order (0005_active_learning.py)
+    reward_model: Mapped[str | None] = mapped_column(String(1024))
 
     __table_args__ = (
         CheckConstraint(_one_of("question_type", QUESTION_TYPES), name="question_type"),
@@ -114,6 +118,25 @@ class FeedbackRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_feedback_records_dataset_id_position", "dataset_id", "position"),)
+
+
+class RecordScore(Base):
+    """A reward model's scores of a record's answers (feedback:score, server/feedback/active.py),
+    one row per (record, reward model): re-attaching a model that scored the dataset before
+    finds its scores still there. uncertainty is |σ(r_a - r_b) - ½| (for a ranking, of its two
+    closest answers): the queue serves the smallest first."""
+
+    __tablename__ = "feedback_record_scores"
+
+    record_id: Mapped[str] = mapped_column(String(36), _fk("feedback_records.id"), primary_key=True)
+    reward_model: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    scores: Mapped[list[float]] = mapped_column(Json)  # one per answer, in the record's order
+    uncertainty: Mapped[float] = mapped_column(Float)
+    scored_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index("ix_feedback_record_scores_reward_model_uncertainty", "reward_model", "uncertainty"),
+    )
 
 
 class Lease(Base):

@@ -75,6 +75,13 @@ class FeedbackDatasetUpdate(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=255)
     guidelines: str | None = None
     min_submitted: int | None = Field(None, ge=1)
+    reward_model: str | None = Field(
+        None,
+        max_length=1024,
+        description="Attach a reward model (its training run folder): once a feedback:score job "
+        "has scored the records, the queue serves first the pairs it is least sure of. null "
+        "detaches it (the scores are kept); absent: unchanged.",
+    )
 
 
 class FeedbackDatasetPublic(Public):
@@ -86,6 +93,9 @@ class FeedbackDatasetPublic(Public):
     guidelines: str
     min_submitted: int
     created_at: datetime
+    reward_model: str | None = Field(
+        None, description="The attached reward model's run folder: the queue's order."
+    )
 
 
 class RecordCreate(BaseModel):

@@ -7,7 +7,13 @@ The lease keeps, for every record, submitted + live leases <= min_submitted: a l
 granted only below it, a submit without a live lease only below it (else 409), and a submit
 turns the caller's lease into a response. Both take the record's row first: on SQLite the
 writer's BEGIN IMMEDIATE serialises them, on PostgreSQL a FOR UPDATE row lock (SKIP LOCKED
-for next-record: another annotator's pick is skipped, not waited for) and a fresh re-check."""
+for next-record: another annotator's pick is skipped, not waited for) and a fresh re-check.
+
+With a reward model attached to the dataset (active learning, server/feedback/active.py),
+next-record serves first the records that model is least sure of: its scores' uncertainty
+ascending, the records it has not scored after those it has, each group then in the default
+order. Only the order of the candidates changes; which records are candidates, and the lease,
+do not."""
 
 from __future__ import annotations
 
@@ -28,12 +34,14 @@ from alignkit.server.feedback.models import (
     FeedbackDataset,
     FeedbackRecord,
     Lease,
+    RecordScore,
     Response,
     ResponseHistory,
 )
 
-DATASETS, RECORDS, LEASES, RESPONSES, HISTORY = (
-    m.__table__ for m in (FeedbackDataset, FeedbackRecord, Lease, Response, ResponseHistory)
+DATASETS, RECORDS, LEASES, RESPONSES, HISTORY, SCORES = (
+    m.__table__
+    for m in (FeedbackDataset, FeedbackRecord, Lease, Response, ResponseHistory, RecordScore)
 )
 LEASE_TTL = timedelta(minutes=10)
 _PICK_TRIES = 50  # PostgreSQL: candidates re-checked under their lock before giving up
@@ -49,6 +57,7 @@ class Dataset:
     guidelines: str
     min_submitted: int
     created_at: datetime
+    reward_model: str | None = None  # attached: the queue follows its uncertainty
 
 
 @dataclass(frozen=True)
@@ -262,11 +271,24 @@ def _assignment(conn: Connection, record_id: str, user_id: str, expires: datetim
     return Assignment(_record(row), expires, _response(own) if own else None)
 
 
+def _queue(ds: Dataset):
+    """(the FROM clause, the ORDER BY) of next-record's candidates: the most advanced first
+    (so that records complete rather than all starting), then in import order; with a reward
+    model attached, its least certain scores before those, unscored records last."""
+    default = (RECORDS.c.submitted.desc(), RECORDS.c.position)
+    if ds.reward_model is None:
+        return RECORDS, default
+    scored = RECORDS.outerjoin(
+        SCORES, (SCORES.c.record_id == RECORDS.c.id) & (SCORES.c.reward_model == ds.reward_model)
+    )
+    return scored, (SCORES.c.uncertainty.is_(None), SCORES.c.uncertainty, *default)
+
+
 def next_record(engine: Engine, dataset_id: str, user_id: str | None,
                 ttl: timedelta = LEASE_TTL) -> Assignment | None:  # fmt: skip
     """The record to answer next, leased to the caller: the one they hold already, else one
-    they have not answered that still has room (the most advanced first, so that records
-    complete rather than all starting). None when there is nothing left for them."""
+    they have not answered that still has room, in the queue's order (`_queue`). None when
+    there is nothing left for them."""
     user_id = _annotator(user_id)
     now = utcnow()
     with writer(engine).begin() as conn:
@@ -286,15 +308,17 @@ def next_record(engine: Engine, dataset_id: str, user_id: str | None,
             )
             return _assignment(conn, held, user_id, now + ttl)
         room = _has_room(RECORDS.c.id, RECORDS.c.submitted, ds.min_submitted, user_id, now)
+        source, order = _queue(ds)
         skipped: list[str] = []
         for _ in range(_PICK_TRIES):
             pick = (
-                select(RECORDS.c.id)
+                select(RECORDS.c.id).select_from(source)
                 .where(RECORDS.c.dataset_id == dataset_id, ~_done_by(RECORDS.c.id, user_id),
                        room, RECORDS.c.id.not_in(skipped))
-                .order_by(RECORDS.c.submitted.desc(), RECORDS.c.position).limit(1)
+                .order_by(*order).limit(1)
             )  # fmt: skip
             if _pg(conn):
+                # OF the records alone: the scores are the outer join's nullable side
                 pick = pick.with_for_update(skip_locked=True, of=RECORDS)
             record_id = conn.execute(pick).scalar()
             if record_id is None:

@@ -12,8 +12,8 @@ from pydantic import BaseModel
 
 from alignkit.errors import AlignkitError
 from alignkit.jobs.store import utcnow
-from alignkit.server.deps import Store
-from alignkit.server.feedback import auth, export, importers, responses
+from alignkit.server.deps import Roots, Store
+from alignkit.server.feedback import active, auth, export, importers, responses
 from alignkit.server.feedback import store as fb
 from alignkit.server.feedback.deps import Caller
 from alignkit.server.feedback.schemas import (
@@ -58,8 +58,15 @@ def get_dataset(dataset_id: str, store: Store, caller: Caller):
 
 
 @router.patch("/datasets/{dataset_id}", response_model=FeedbackDatasetPublic)
-def update_dataset(dataset_id: str, body: FeedbackDatasetUpdate, store: Store, caller: Caller):
-    return fb.update_dataset(store.engine, dataset_id, caller.user_id, **body.model_dump())
+def update_dataset(dataset_id: str, body: FeedbackDatasetUpdate, store: Store, caller: Caller,
+                   roots: Roots):  # fmt: skip
+    """Change the dataset; `reward_model` attaches a reward model's run folder (a user's login
+    names one inside the server's folders) or, null, detaches it."""
+    if "reward_model" in body.model_fields_set:
+        held = None if caller.key is not None else roots  # an admin key, as for its jobs
+        active.attach(store.engine, dataset_id, caller.user_id, body.reward_model, held)
+    values = body.model_dump(exclude={"reward_model"})
+    return fb.update_dataset(store.engine, dataset_id, caller.user_id, **values)
 
 
 @router.post("/datasets/{dataset_id}/records", status_code=201, response_model=RecordsCreated)
