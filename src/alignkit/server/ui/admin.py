@@ -18,7 +18,7 @@ from alignkit.errors import AlignkitError, http_status
 from alignkit.jobs.records import TERMINAL
 from alignkit.jobs.store import utcnow
 from alignkit.server.deps import Store
-from alignkit.server.feedback import agreement, auth, export, importers
+from alignkit.server.feedback import active, agreement, auth, export, importers
 from alignkit.server.feedback import store as fb
 from alignkit.server.feedback.models import QUESTION_TYPES
 from alignkit.server.ui import candidates, exports, imports, markdown
@@ -107,8 +107,9 @@ def manage(request: Request, dataset_id: str, store: Store, session: Session):
         request, "admin/dataset.html", session=session, ds=ds, counts=counts,
         quality=agreement.agreement(engine, dataset_id, me), ingests=ingests, live=_live(ingests),
         needing=counts.records - counts.completed, extensions=", ".join(imports.EXTENSIONS),
-        generate_jobs=candidates.jobs(store, dataset_id),
         formats=importers.CHOICES,
+        generate_jobs=candidates.jobs(store, dataset_id),
+        learning=active.page_state(store, ds),
     )  # fmt: skip
 
 
@@ -187,3 +188,19 @@ def record_page(request: Request, dataset_id: str, record_id: str, store: Store,
     record, answers = agreement.record_responses(engine, dataset_id, record_id, me)
     return page(request, "admin/record.html", session=session, ds=ds, record=record,
                 responses=answers)  # fmt: skip
+
+
+@router.post("/datasets/{dataset_id}/reward-model")
+def attach_reward_model(dataset_id: str, store: Store, session: FormSession, form: Posted):
+    """Attach one of the offered reward models (the queue then follows its uncertainty once
+    scored), or detach it ("" or the detach button): the default order again."""
+    choice = "" if form.get("action") == "detach" else form.get("reward_model", "")
+    active.attach_offered(store, dataset_id, session.user.id, choice)
+    return _see_other(f"/datasets/{dataset_id}/manage#active-learning")
+
+
+@router.post("/datasets/{dataset_id}/score")
+def score_records(dataset_id: str, store: Store, session: FormSession):
+    """Queue the `feedback:score` job of the attached reward model; its status shows below."""
+    active.submit(store, dataset_id, session.user.id)
+    return _see_other(f"/datasets/{dataset_id}/manage#active-learning")
