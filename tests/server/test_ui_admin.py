@@ -351,7 +351,8 @@ def test_export_and_ingest_runs_as_a_job(team):
     assert r.status_code == 303 and r.headers["location"] == f"/datasets/{ds.id}/manage#ingests"
     (job,) = team.store.list()
     assert (job.kind, job.status, job.tags) == ("data:ingest", "scheduled",
-                                                ("feedback", f"feedback:{ds.id}"))  # fmt: skip
+                                                ("feedback", f"feedback:{ds.id}",
+                                                 f"workspace:{team.ws.id}"))  # fmt: skip
     source, output = Path(job.settings["input"]), Path(job.settings["output"])
     assert job.settings["format"] == "trl" and source.parent.parent == data_dir() / "uploads"
     assert output.parent == data_dir() / "datasets" and not output.exists()

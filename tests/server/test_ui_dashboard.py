@@ -180,8 +180,9 @@ def test_quick_dpo_run_queues_its_settings(team, pairs):
     assert r.status_code == 303
     (job,) = team.store.list()
     assert r.headers["location"] == f"/dashboard/runs/{job.id}"
+    tags = ("dashboard", "dpo", f"workspace:{team.ws.id}")  # the launcher's workspace
     assert (job.kind, job.user, job.tags) == ("train:dpo", f"ui:{team.users['boss@x.org'].id}",
-                                              ("dashboard", "dpo"))  # fmt: skip
+                                              tags)  # fmt: skip
     s = job.settings
     assert (s["policy_model"], s["ref_model"], s["dataset_dir"]) == ("tiny-llama", None, pairs.path)
     assert (s["loss_type"], s["beta"], s["lr"], s["max_steps"]) == ("ipo", 0.25, 1e-4, 3)

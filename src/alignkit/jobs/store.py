@@ -9,13 +9,13 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from alignkit.errors import AlignkitError
@@ -43,6 +43,24 @@ WORKERS = Worker.__table__
 _JOB_FIELDS = [f.name for f in fields(JobRecord)]
 LOST = "worker lost"
 MAX_ERROR = 500
+# a job submitted for a workspace (the web app's users) carries this tag; a job without one
+# is the server's (API keys, the CLI): see `list(workspaces=...)`
+WORKSPACE_TAG = "workspace:"
+
+
+def workspace_tag(workspace_id: str) -> str:
+    return f"{WORKSPACE_TAG}{workspace_id}"
+
+
+def workspace_of(job: JobRecord) -> str | None:
+    """The workspace the job was submitted for, or None for a server-wide job."""
+    return next((t[len(WORKSPACE_TAG) :] for t in job.tags if t.startswith(WORKSPACE_TAG)), None)
+
+
+def _tag_values(dialect: str):
+    """The job's tags as rows of a `value` column (JSON on SQLite, JSONB on PostgreSQL)."""
+    fn = func.jsonb_array_elements_text if dialect == "postgresql" else func.json_each
+    return fn(JOBS.c.tags).table_valued("value")
 
 
 def utcnow() -> datetime:
@@ -152,10 +170,21 @@ class JobStore:
         return _job(row)
 
     def list(
-        self, status: Status | None = None, *, kind: str | None = None, limit: int = 100
-    ) -> list[JobRecord]:
-        """Newest first."""
+        self, status: Status | None = None, *, kind: str | None = None, limit: int = 100,
+        workspaces: Collection[str] | None = None,
+    ) -> list[JobRecord]:  # fmt: skip
+        """Newest first. `workspaces`: only the jobs of those workspaces and the server-wide
+        ones (no workspace tag); None: every job."""
         query = select(JOBS).order_by(JOBS.c.created_at.desc(), JOBS.c.id).limit(limit)
+        if workspaces is not None:
+            dialect = self.engine.dialect.name
+            mine, any_ws = _tag_values(dialect), _tag_values(dialect)
+            tags = [workspace_tag(w) for w in workspaces]
+            query = query.where(or_(
+                ~exists(select(1).select_from(any_ws)
+                        .where(any_ws.c.value.startswith(WORKSPACE_TAG, autoescape=True))),
+                exists(select(1).select_from(mine).where(mine.c.value.in_(tags))),
+            ))  # fmt: skip
         if status is not None:
             if status not in STATUSES:
                 raise AlignkitError(f"unknown job status {status!r} (one of {', '.join(STATUSES)})")

@@ -1,16 +1,22 @@
 """/api/jobs: submit any registered command as a job, list, read, cancel, resume, delete.
 Settings are validated by the command's own dataclass (jobs.api.resolved), the same check the
 CLI makes, so a bad setting is a 422 AK-INPUT carrying the CLI's one-line message; nothing
-trains here, a worker runs the job in its own process."""
+trains here, a worker runs the job in its own process.
+
+API keys are server-wide (server/keys.py has no workspace scope): every key sees every job,
+those the web app's users launched for a workspace (tagged `workspace:ID`, jobs/store.py)
+included. Only an admin key may tag a job into a workspace: its managers then see it and may
+cancel it, which a member key's job must not grant."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
 from alignkit.commands import get as get_command
-from alignkit.errors import AlignkitError
+from alignkit.errors import AlignkitError, ForbiddenError
 from alignkit.jobs.api import resolved
 from alignkit.jobs.records import Status
+from alignkit.jobs.store import WORKSPACE_TAG
 from alignkit.server.deps import Key, Roots, Store, confined, may_change
 from alignkit.server.keys import KeyRecord
 from alignkit.server.schemas import JobCreate, JobPublic
@@ -33,6 +39,8 @@ def validated(kind: str, settings: dict, key: KeyRecord, roots: list) -> dict:
 def submit(body: JobCreate, store: Store, key: Key, roots: Roots):
     """Queue a job; it runs when a worker has the CPUs and GPUs it asks for. A member key's
     job reads and writes only inside the server's folders (`alignkit serve --root`)."""
+    if not key.admin and any(t.startswith(WORKSPACE_TAG) for t in body.tags):
+        raise ForbiddenError(f"only an admin key may tag a job {WORKSPACE_TAG}ID")
     settings = validated(body.kind, body.settings, key, roots)
     return store.submit(
         body.kind,

@@ -3,7 +3,10 @@
 dropped rows by reason, splits, length bias, agreement), with re-ingest and a records browser;
 the quick-run forms for a reward model and a DPO policy (ui/quickrun.py); and the job list
 (ui/runs.py, which also has the run pages). Every job goes through the job store, as POST
-/api/jobs does; nothing trains in the web process."""
+/api/jobs does; nothing trains in the web process. A job launched here carries a workspace
+the user manages (ui/runs.py: the managers of other workspaces do not see it): the one the
+quick-run form names, else the first of the user's (by name); a re-ingest keeps the workspace
+of the dataset's own ingest job when the user manages it."""
 
 from __future__ import annotations
 
@@ -16,10 +19,12 @@ from fastapi.responses import RedirectResponse
 
 from alignkit.errors import AlignkitError, NotFoundError, http_status
 from alignkit.jobs.api import resolved
-from alignkit.jobs.records import STATUSES
+from alignkit.jobs.records import STATUSES, JobNotFound
+from alignkit.jobs.store import workspace_of, workspace_tag
 from alignkit.paths import data_dir
 from alignkit.server import datasets
 from alignkit.server.deps import Store
+from alignkit.server.feedback import auth
 from alignkit.server.ui import pipelines, quickrun, runs
 from alignkit.server.ui.web import Manager, ManagerForm, Posted, UIRoute, page
 
@@ -34,13 +39,26 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def launch_workspace(store, user_id: str, chosen: str | None = None) -> str:
+    """The workspace a job launched by the user belongs to: `chosen` if they manage it (a
+    404 otherwise, as for a workspace that does not exist), else the first they manage."""
+    mine = runs.managed(store, user_id)
+    if chosen:
+        if chosen not in mine:
+            raise NotFoundError(f"no workspace with id {chosen!r}")
+        return chosen
+    if not mine:  # the Manager dependency lets no one else in
+        raise NotFoundError("you manage no workspace")
+    return mine[0]
+
+
 @router.get("/dashboard")
 def dashboard(request: Request, store: Store, session: Manager, status: str | None = None):
     shown = status if status in STATUSES else None
     return page(
         request, "dashboard/index.html", session=session,
         datasets=datasets.list_all(store, limit=100), methods=quickrun.TITLES,
-        **runs.job_list(store, shown),
+        **runs.job_list(store, shown, session.user.id),
     )  # fmt: skip
 
 
@@ -100,6 +118,15 @@ def records(request: Request, dataset_id: str, store: Store, session: Manager,
     )  # fmt: skip
 
 
+def _job_workspace(store, job_id: str | None, user_id: str) -> str | None:
+    """The workspace of a dataset's ingest job, when the user manages it."""
+    try:
+        workspace = workspace_of(store.get(job_id)) if job_id else None
+    except JobNotFound:
+        return None
+    return workspace if workspace in runs.managed(store, user_id) else None
+
+
 @router.post("/dashboard/datasets/{dataset_id}/reingest")
 def reingest(dataset_id: str, store: Store, session: ManagerForm):
     """A data:ingest job with the dataset's own settings (from its report) into a new folder
@@ -114,8 +141,12 @@ def reingest(dataset_id: str, store: Store, session: ManagerForm):
     ident = str(uuid.uuid4())
     output = data_dir() / "datasets" / ident
     checked = resolved("data:ingest", settings | {"output": str(output)})
+    workspace = launch_workspace(
+        store, session.user.id, _job_workspace(store, record.job_id, session.user.id)
+    )
     job = store.submit("data:ingest", checked, user=f"ui:{session.user.id}",
-                       tags=["dashboard", "reingest", f"dataset:{dataset_id}"])  # fmt: skip
+                       tags=["dashboard", "reingest", f"dataset:{dataset_id}",
+                             workspace_tag(workspace)])  # fmt: skip
     datasets.register(store, output, name=f"{record.name or record.id[:8]} (re-ingest)",
                       source="upload", job_id=job.id, dataset_id=ident)  # fmt: skip
     return _see_other(f"/dashboard/runs/{job.id}")
@@ -131,6 +162,8 @@ def _quick_page(request, store, session, method: str, form: dict, error: str | N
         title=quickrun.TITLES[method], fields=quickrun.fields_of(method),
         choices=quickrun.choices(method), models=quickrun.models(store, method),
         datasets=quickrun.trainable(store), form=form, error=error,
+        workspaces=[w for w in auth.list_workspaces(store.engine, session.user.id)
+                    if w.role in auth.MANAGERS],
     )  # fmt: skip
 
 
@@ -149,7 +182,9 @@ def quick_submit(request: Request, method: str, store: Store, session: ManagerFo
     quickrun.kind(method)
     typed = {k: v for k, v in form.items() if k != "csrf_token"}
     try:
-        job = quickrun.submit(store, method, typed, session.user.id)
+        workspace = launch_workspace(store, session.user.id, typed.get("workspace"))
+        settings = {k: v for k, v in typed.items() if k != "workspace"}
+        job = quickrun.submit(store, method, settings, session.user.id, workspace_tag(workspace))
     except AlignkitError as exc:
         return _quick_page(request, store, session, method, typed, str(exc), http_status(exc.code))
     return _see_other(f"/dashboard/runs/{job.id}")

@@ -18,7 +18,7 @@ from alignkit.errors import AlignkitError, NotFoundError
 from alignkit.io import write_rows
 from alignkit.jobs.api import resolved
 from alignkit.jobs.records import JobRecord
-from alignkit.jobs.store import JobStore
+from alignkit.jobs.store import JobStore, workspace_tag
 from alignkit.paths import data_dir
 from alignkit.server import datasets
 from alignkit.server.datasets import DatasetRecord
@@ -64,7 +64,9 @@ def export_and_ingest(store: JobStore, dataset_id: str, user_id: str | None) -> 
     # rows are TRL's columns: prompt/chosen/rejected (pairs) or prompt/completion/label (KTO)
     fmt = FORMATS[out.format]
     settings = resolved(KIND, {"input": str(source), "output": str(output), "format": fmt})
-    job = store.submit(KIND, settings, tags=["feedback", tag(ds.id)])
+    # the dataset's workspace: its managers see the job on the dashboard (ui/runs.py)
+    tags = ["feedback", tag(ds.id), workspace_tag(ds.workspace_id)]
+    job = store.submit(KIND, settings, tags=tags)
     record = datasets.register(
         store, output, name=f"{ds.name} (feedback)", source="upload", job_id=job.id,
         dataset_id=ident,

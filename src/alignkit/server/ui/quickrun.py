@@ -140,8 +140,10 @@ def settings_from(store: JobStore, method: str, form: dict[str, str]) -> dict:
         raise AlignkitError(f"bad settings for {command}: {exc}") from None
 
 
-def submit(store: JobStore, method: str, form: dict[str, str], user_id: str) -> JobRecord:
+def submit(store: JobStore, method: str, form: dict[str, str], user_id: str,
+           *tags: str) -> JobRecord:  # fmt: skip
     """Queue the quick run, as POST /api/jobs does (store.submit); the job's user names the
-    UI user who launched it."""
+    UI user who launched it, `tags` are added to its own (its workspace's, ui/dashboard.py)."""
     settings = settings_from(store, method, form)
-    return store.submit(kind(method), settings, user=f"ui:{user_id}", tags=["dashboard", method])
+    return store.submit(kind(method), settings, user=f"ui:{user_id}",
+                        tags=["dashboard", method, *tags])  # fmt: skip

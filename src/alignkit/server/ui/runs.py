@@ -3,7 +3,13 @@ itself with htmx while a job is unfinished, its cancel and resume buttons (the s
 request_cancel / requeue, CSRF-checked forms), and a run's page: status, live metric charts fed
 by Server-Sent Events (the REST stream's own loop, job_files.metric_events, behind the session
 instead of an API key), the log's tail, and the artifacts with their downloads (through
-job_files.artifact_response, held inside the job's folders)."""
+job_files.artifact_response, held inside the job's folders).
+
+Jobs are scoped to workspaces: a job launched from the web app carries its workspace's tag
+(jobs/store.workspace_tag), and a manager sees, cancels, resumes and downloads only the jobs of
+the workspaces they own or administer, and the server-wide jobs (those without a workspace:
+submitted with an API key or from the CLI, the server operator's). Another workspace's job is
+a 404, as a job that does not exist."""
 
 from __future__ import annotations
 
@@ -17,11 +23,12 @@ from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from alignkit.errors import AlignkitError, NotFoundError
-from alignkit.jobs.records import STATUSES, TERMINAL, JobRecord
-from alignkit.jobs.store import JobStore
+from alignkit.jobs.records import STATUSES, TERMINAL, JobNotFound, JobRecord
+from alignkit.jobs.store import JobStore, workspace_of
 from alignkit.runfolder import RUN_FILE
 from alignkit.server import files
 from alignkit.server.deps import Store
+from alignkit.server.feedback import auth
 from alignkit.server.routers.job_files import artifact_response, metric_events
 from alignkit.server.ui.web import Manager, ManagerForm, UIRoute, page
 
@@ -33,8 +40,23 @@ CAN_CANCEL = ("scheduled", "in_progress")
 CAN_RESUME = ("failed", "cancelled")
 
 
-def job_list(store: JobStore, status: str | None, limit: int = 50) -> dict:
-    jobs = store.list(status, limit=limit)
+def managed(store: JobStore, user_id: str) -> list[str]:
+    """The ids of the workspaces the user owns or administers, in the order of their names."""
+    return [w.id for w in auth.list_workspaces(store.engine, user_id) if w.role in auth.MANAGERS]
+
+
+def visible_job(store: JobStore, user_id: str, job_id: str) -> JobRecord:
+    """The job, if it is the user's workspaces' or the server's; another workspace's is
+    not found, as a job that does not exist."""
+    job = store.get(job_id)
+    workspace = workspace_of(job)
+    if workspace is not None and workspace not in managed(store, user_id):
+        raise JobNotFound(job_id)
+    return job
+
+
+def job_list(store: JobStore, status: str | None, user_id: str, limit: int = 50) -> dict:
+    jobs = store.list(status, limit=limit, workspaces=managed(store, user_id))
     live = any(j.status not in TERMINAL for j in jobs) or status in CAN_CANCEL
     return dict(jobs=jobs, shown_status=status, statuses=STATUSES, live=live,
                 can_cancel=CAN_CANCEL, can_resume=CAN_RESUME)  # fmt: skip
@@ -48,7 +70,7 @@ def _filter(status: str | None) -> str | None:
 def jobs(request: Request, store: Store, session: Manager, status: str | None = None):
     """The job table alone: the dashboard polls it while a job is unfinished."""
     return page(request, "dashboard/jobs.html", session=session,
-                **job_list(store, _filter(status)))  # fmt: skip
+                **job_list(store, _filter(status), session.user.id))  # fmt: skip
 
 
 def _back(request: Request) -> RedirectResponse:
@@ -59,15 +81,17 @@ def _back(request: Request) -> RedirectResponse:
 
 
 @router.post("/dashboard/jobs/{job_id}/cancel")
-def cancel(request: Request, job_id: str, store: Store, _: ManagerForm):
+def cancel(request: Request, job_id: str, store: Store, session: ManagerForm):
     """A scheduled job is cancelled at once; a running one is stopped by its worker."""
+    visible_job(store, session.user.id, job_id)
     store.request_cancel(job_id)
     return _back(request)
 
 
 @router.post("/dashboard/jobs/{job_id}/resume")
-def resume(request: Request, job_id: str, store: Store, _: ManagerForm):
+def resume(request: Request, job_id: str, store: Store, session: ManagerForm):
     """Queue a failed or cancelled job again: training continues from its last checkpoint."""
+    visible_job(store, session.user.id, job_id)
     store.requeue(job_id)
     return _back(request)
 
@@ -118,8 +142,8 @@ def tracking_links(run: dict | None) -> list[tuple[str, str]]:
     return links
 
 
-def _live_context(store: JobStore, job_id: str) -> dict:
-    job = store.get(job_id)
+def _live_context(store: JobStore, job_id: str, user_id: str) -> dict:
+    job = visible_job(store, user_id, job_id)
     log, cut = _log_tail(job)
     artifacts = [(a, Path(a.path).exists()) for a in store.artifacts(job_id)]
     run = _json_in(job, Path(job.run_dir) / RUN_FILE) if job.run_dir else None
@@ -134,39 +158,41 @@ def _live_context(store: JobStore, job_id: str) -> dict:
 
 @router.get("/dashboard/runs/{job_id}")
 def run_page(request: Request, job_id: str, store: Store, session: Manager):
-    context = _live_context(store, job_id)
+    context = _live_context(store, job_id, session.user.id)
     return page(request, "dashboard/run.html", session=session, **context)
 
 
 @router.get("/dashboard/runs/{job_id}/live")
 def run_live(request: Request, job_id: str, store: Store, session: Manager):
     """Status, log tail and artifacts alone: the run page polls them until the job is done."""
-    context = _live_context(store, job_id)
+    context = _live_context(store, job_id, session.user.id)
     return page(request, "dashboard/live.html", session=session, **context)
 
 
 @router.get("/dashboard/runs/{job_id}/metrics/stream", response_class=EventSourceResponse)
-async def run_metrics(job_id: str, request: Request, store: Store, _: Manager,
+async def run_metrics(job_id: str, request: Request, store: Store, session: Manager,
                       last_event_id: Annotated[str | None, Header()] = None):  # fmt: skip
     """GET /api/jobs/{id}/metrics/stream for a logged-in manager: the same events, from the
     same loop (a reconnecting EventSource sends Last-Event-ID and continues there)."""
-    await run_in_threadpool(store.get, job_id)  # a 404 before the stream starts
+    # a 404 before the stream starts
+    await run_in_threadpool(visible_job, store, session.user.id, job_id)
     start = int(last_event_id) if (last_event_id or "").isdigit() else 0
     events = metric_events(store, job_id, start, request.app.state.poll_s)
     return EventSourceResponse(events, ping=15)
 
 
 @router.get("/dashboard/runs/{job_id}/artifacts/{artifact_id}")
-def run_artifact(job_id: str, artifact_id: str, store: Store, _: Manager):
+def run_artifact(job_id: str, artifact_id: str, store: Store, session: Manager):
+    visible_job(store, session.user.id, job_id)
     return artifact_response(store, job_id, artifact_id)
 
 
 @router.get("/dashboard/runs/{job_id}/artifacts/{artifact_id}/view")
-def view_report(job_id: str, artifact_id: str, store: Store, _: Manager):
+def view_report(job_id: str, artifact_id: str, store: Store, session: Manager):
     """A report artifact (report.html) shown in the browser. The report carries its own
     inline styles and SVG and no script: its page gets a policy of its own that allows those
     styles, sandboxed, with nothing else loaded (UIRoute keeps a route's own policy)."""
-    job = store.get(job_id)
+    job = visible_job(store, session.user.id, job_id)
     artifact = next((a for a in store.artifacts(job_id) if a.id == artifact_id), None)
     if artifact is None or artifact.kind != "report" or Path(artifact.path).suffix != ".html":
         raise NotFoundError(f"job {job_id} has no report {artifact_id!r}")
