@@ -110,6 +110,25 @@ def test_pairwise_from_a_policy_and_its_reference(store, db_url, adapter, prompt
     assert [r.answers for r in records(store, ds.id)] == [r.answers for r in got]
 
 
+def test_a_rerun_adds_nothing_on_either_database(any_db_url, tmp_path):
+    """The keys are read back from the records' JSON metadata on SQLite and PostgreSQL alike."""
+    from alignkit.feedback.generate import generate_candidates
+    from alignkit.jobs.store import JobStore
+
+    store = JobStore.open(any_db_url)
+    try:
+        ds = new_dataset(store, {"type": "rating"})
+        (tmp_path / "p.txt").write_text("\n".join(PROMPTS[:3]) + "\n")
+        s = settings(any_db_url, ds.id, tmp_path / "p.txt", "tiny-llama")
+        made, again = generate_candidates(s), generate_candidates(s)
+        assert (made.generated, made.present, again.generated, again.present) == (3, 0, 0, 3)
+        got = records(store, ds.id)
+        assert [len(r.answers) for r in got] == [1, 1, 1]  # rating, one model: one answer
+        assert [r.meta["generation"]["models"] for r in got] == [["tiny-llama"]] * 3
+    finally:
+        store.engine.dispose()
+
+
 def test_shown_order_is_shuffled_and_mapped_back():
     from alignkit.feedback.generate import Column, record_of
 
