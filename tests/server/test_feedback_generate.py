@@ -306,7 +306,8 @@ def test_the_form_queues_a_job_that_a_worker_runs(team, tmp_path):
     assert made.headers["location"] == f"/datasets/{ds.id}/manage#generate"
     (job,) = team.store.list()
     assert (job.kind, job.status) == ("feedback:generate", "scheduled")
-    assert job.tags == ("feedback", f"feedback:{ds.id}", "generate")
+    assert job.tags == ("feedback", f"feedback:{ds.id}", "generate", f"workspace:{team.ws.id}")
+    assert c.get(f"/dashboard/runs/{job.id}").status_code == 200  # its workspace's admin sees it
     want = {"dataset": ds.id, "prompts": source.path, "split": "train", "model_a": "tiny-llama",
             "model_b": None, "num_prompts": 3, "answers_per_model": None, "seed": 7,
             "database": str(team.store.engine.url)}  # fmt: skip

@@ -17,7 +17,7 @@ from alignkit.jobs import offers
 from alignkit.jobs.api import resolved
 from alignkit.jobs.db import database_url
 from alignkit.jobs.records import JobRecord
-from alignkit.jobs.store import JobStore
+from alignkit.jobs.store import JobStore, workspace_tag
 from alignkit.server import datasets
 from alignkit.server.datasets import DatasetRecord
 from alignkit.server.feedback import store as fb
@@ -125,10 +125,11 @@ def settings_from(store: JobStore, dataset: fb.Dataset, form: dict[str, str]) ->
 
 
 def submit(store: JobStore, dataset_id: str, user_id: str, form: dict[str, str]) -> JobRecord:
-    """Queue the job (managers of the dataset's workspace only), tagged with the dataset."""
+    """Queue the job (managers of the dataset's workspace only), tagged with the dataset and
+    its workspace (whose managers then see it on the dashboard, ui/runs.py)."""
     ds = fb.dataset(store.engine, dataset_id, user_id, manage=True)
     settings = settings_from(store, ds, form)
-    tags = ["feedback", tag(ds.id), "generate"]
+    tags = ["feedback", tag(ds.id), "generate", workspace_tag(ds.workspace_id)]
     return store.submit(KIND, settings, user=f"ui:{user_id}", tags=tags)
 
 
