@@ -16,8 +16,11 @@ import importlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
-# "records": records added to a feedback dataset in the server's database
-Makes = Literal["dataset", "summary", "reward_model", "policy", "evaluation", "report", "records"]
+# "records": records added to a feedback dataset in the server's database; "scores": a reward
+# model's scores of a feedback dataset's records (feedback:score), in the same database
+Makes = Literal[
+    "dataset", "summary", "reward_model", "policy", "evaluation", "report", "records", "scores"
+]
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,16 @@ COMMANDS: dict[str, Command] = {
         folder (with schema_report.json) works too. Default output: report.html in the folder,
         or in the current directory for several folders.""",
         output="output",
+    ),
+    "feedback:score": Command(
+        "alignkit.server.feedback.active_settings:ScoreSettings",
+        "alignkit.feedback.score:score",
+        "scores",
+        """Score a feedback dataset's answers with a reward model (default: the one attached to
+        the dataset), for active learning: each record gets the model's score of every answer
+        and its uncertainty |σ(r_a - r_b) - ½| (a ranking: of its two closest answers), and the
+        annotation queue then serves the least certain first. Pairwise and ranking datasets; a
+        rerun or a retried job scores only the records this model has not scored.""",
     ),
 }
 

@@ -31,7 +31,7 @@ from sqlalchemy import Engine, func, select, update
 from alignkit.errors import AlignkitError, ForbiddenError
 from alignkit.jobs.db import writer
 from alignkit.jobs.records import JobRecord
-from alignkit.jobs.store import JobStore, utcnow
+from alignkit.jobs.store import JobStore, utcnow, workspace_tag
 from alignkit.runfolder import MODEL_DIR, RUN_FILE, run_of
 from alignkit.server import paths
 from alignkit.server.feedback import store as fb
@@ -187,13 +187,14 @@ def score_dataset(engine: Engine, dataset_id: str, reward_model: str | None,
 # -- the admin page -------------------------------------------------------------------------
 
 
-def trained(store: JobStore, limit: int = 200) -> list[tuple[str, str]]:
+def trained(store: JobStore, workspace_id: str, limit: int = 200) -> list[tuple[str, str]]:
     """(run folder, label) of the reward models that completed jobs trained, newest first:
-    what the dataset page offers to attach (a form names no path of its own)."""
+    what the dataset page offers to attach (a form names no path of its own). The jobs of the
+    dataset's workspace and the server-wide ones: another workspace's runs are not shown."""
     from alignkit.commands import COMMANDS
 
     out = []
-    for job in store.list("completed", limit=limit):
+    for job in store.list("completed", limit=limit, workspaces=[workspace_id]):
         command = COMMANDS.get(job.kind)
         if command is None or command.makes != "reward_model" or not job.run_dir:
             continue
@@ -217,7 +218,8 @@ def submit(store: JobStore, dataset_id: str, user_id: str | None) -> JobRecord:
         raise AlignkitError("attach a reward model before scoring the records")
     settings = resolved(KIND, {"dataset": ds.id, "reward_model": ds.reward_model})
     user = f"ui:{user_id}" if user_id else None
-    return store.submit(KIND, settings, user=user, tags=["feedback", tag(ds.id)])
+    tags = ["feedback", tag(ds.id), workspace_tag(ds.workspace_id)]  # its managers see it
+    return store.submit(KIND, settings, user=user, tags=tags)
 
 
 def jobs(store: JobStore, dataset_id: str, limit: int = 5) -> list[JobRecord]:
@@ -238,7 +240,7 @@ class PageState:
 
 def page_state(store: JobStore, ds: fb.Dataset) -> PageState:
     scored, total = counts(store.engine, ds.id, ds.reward_model) if ds.reward_model else (0, 0)
-    offered = trained(store)
+    offered = trained(store, ds.workspace_id)
     if ds.reward_model and all(value != ds.reward_model for value, _ in offered):
         offered.insert(0, (ds.reward_model, Path(ds.reward_model).name))  # attached by the API
     return PageState(ds.reward_model, scored, total, offered, jobs(store, ds.id))
