@@ -6,12 +6,15 @@ after the other, on the same model, pairs and settings as bench/dpo_throughput.p
     Factual-DPO; on pairs without factuality flags (the HH file has none) Factual-DPO's margin
     λ·Δh is 0, so each member's loss is DPO's and the work is the same.
   * alignkit: `alignkit pipeline run sweep.yaml` (one `train:dpo` stage swept over
-    factual_lambda) and `alignkit worker --exit-when-idle`, the pipeline's five jobs run by one
-    worker as a user runs it. The first member computes the reference log-probs; the other
-    four find them in the reference cache.
+    factual_lambda) and one `alignkit worker` started beside it (`--worker service`, the
+    default: as `alignkit serve` runs one), or after it with `--exit-when-idle` (`--worker
+    drain`; `--worker cold`: each member a fresh process instead of a fork of the worker's
+    warm forkserver). The first member computes the reference log-probs; the other four find
+    them in the reference cache.
 
-Both sides are timed whole, wall clock, from the first process start to the last exit: process
-start, imports, model loading and training. Printed: the two totals, the ratio (goal >= 2x),
+Both sides are timed whole, wall clock, from the first process start to the last exit (service
+mode: to the last job's completed_at in the store): process start, imports, model loading and
+training. Printed: the two totals, the ratio (goal >= 2x),
 each member's steps and mean training loss on both sides (they must match in steps; losses
 within noise), and which members hit the reference cache.
 
@@ -25,8 +28,10 @@ miss once and hit four times.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -92,7 +97,32 @@ def _pipeline_file(cfg: dict, work: Path) -> Path:
     return path
 
 
-def alignkit_side(cfg: dict, work: Path, models_cache: str) -> dict:
+def _last_completed(db: Path, n: int, proc: subprocess.Popen) -> float:
+    """Wait (polling the store's SQLite file read-only, twice a second) until the pipeline's
+    n jobs have ended; the epoch seconds of the last one's completed_at."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    ended = ("completed", "failed", "cancelled")
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the worker exited ({proc.returncode}) before the sweep ended")
+        rows = []
+        if db.exists():
+            with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+                with contextlib.suppress(sqlite3.OperationalError):  # no tables yet
+                    rows = conn.execute("SELECT status, completed_at FROM jobs").fetchall()
+        if len(rows) == n and all(status in ended for status, _ in rows):
+            last = max(datetime.fromisoformat(str(at)) for _, at in rows)
+            return (last if last.tzinfo else last.replace(tzinfo=UTC)).timestamp()
+        time.sleep(0.5)
+
+
+def alignkit_side(cfg: dict, work: Path, models_cache: str, mode: str = "service") -> dict:
+    """mode "service": a worker is started beside `alignkit pipeline run`, as `alignkit serve`
+    runs one, and the sweep ends with its last job's completed_at (the worker, still waiting
+    for work, is stopped after); "drain": `pipeline run`, then `worker --exit-when-idle`;
+    "cold": as "drain", each member a fresh process (`--cold`)."""
     root = work / "alignkit"
     cache = dt._models_link(root / "cache", models_cache)
     env = {
@@ -102,13 +132,29 @@ def alignkit_side(cfg: dict, work: Path, models_cache: str) -> dict:
     }  # fmt: skip
     cli = [sys.executable, "-m", "alignkit.cli"]
     path = _pipeline_file(cfg, work)
-    start = time.perf_counter()
-    for args in (["pipeline", "run", str(path)], ["worker", "--exit-when-idle"]):
+
+    def run(args: list[str]) -> None:
         done = subprocess.run([*cli, *args], env=env, capture_output=True, text=True)
         if done.returncode != 0:
             tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
             raise RuntimeError(f"alignkit {args[0]} failed: {' / '.join(tail)}")
-    wall = time.perf_counter() - start
+
+    start, wall0 = time.perf_counter(), time.time()
+    if mode == "service":
+        (root / "data").mkdir(parents=True, exist_ok=True)
+        with open(root / "worker.log", "wb") as log:
+            worker = subprocess.Popen([*cli, "worker"], env=env, stdout=log, stderr=log)
+            try:
+                run(["pipeline", "run", str(path)])
+                wall = _last_completed(root / "data" / "alignkit.db", len(cfg["lambdas"]), worker)
+                wall -= wall0
+            finally:
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(120)
+    else:
+        run(["pipeline", "run", str(path)])
+        run(["worker", "--exit-when-idle", *(["--cold"] if mode == "cold" else [])])
+        wall = time.perf_counter() - start
     members = []
     for lam in cfg["lambdas"]:
         folder = root / "runs" / f"m_delta{lam:g}"
@@ -141,6 +187,13 @@ def main() -> int:
     p.add_argument("--lr", type=float, default=5e-5)
     p.add_argument("--bf16", choices=["auto", "on", "off"], default="auto")
     p.add_argument("--workdir", type=Path, default=None)
+    p.add_argument(
+        "--worker",
+        choices=["service", "drain", "cold"],
+        default="service",
+        help="service: a worker beside `pipeline run`, as `alignkit serve` runs one; drain: "
+        "`pipeline run` then `worker --exit-when-idle`; cold: drain, a fresh process a member",
+    )
     a = p.parse_args()
     model = a.model or ("tiny-llama" if a.quick else "smollm2-135m-instruct")
     pairs = 8 if a.quick else a.pairs
@@ -159,7 +212,7 @@ def main() -> int:
     }  # fmt: skip
     load0 = os.getloadavg()[0]
     trl = trl_side(cfg, work)
-    ak = alignkit_side(cfg, work, prep["models_cache"])
+    ak = alignkit_side(cfg, work, prep["models_cache"], mode=a.worker)
     ratio = trl["wall_s"] / ak["wall_s"]
     print(f"model {model} ({'bf16 autocast' if bf16 else 'fp32'}, LoRA), {pairs} pairs "
           f"({prep['data_label']}), batch {a.batch_size}, {cfg['steps']} steps a member, "
@@ -177,7 +230,12 @@ def main() -> int:
     if sorted(caches) != sorted(["miss"] + ["hit"] * (len(caches) - 1)):
         problems.append(f"reference cache per member {caches}: expected one miss, the rest hits")
     print(f"TRL, 5 runs one after the other: {trl['wall_s']:.1f} s")
-    print(f"alignkit pipeline (run + worker): {ak['wall_s']:.1f} s")
+    how = {
+        "service": "a worker started beside it, members forked warm",
+        "drain": "then worker --exit-when-idle, members forked warm",
+        "cold": "then worker --exit-when-idle --cold, a fresh process a member",
+    }[a.worker]
+    print(f"alignkit pipeline run ({how}): {ak['wall_s']:.1f} s")
     met = "met" if ratio >= GOAL else "missed"
     print(f"ratio {ratio:.2f}x (goal >= {GOAL:g}x: {met}); work in {work}")
     for line in problems:

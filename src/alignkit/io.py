@@ -49,17 +49,43 @@ def write_rows(rows: Iterable[dict[str, Any]], path: Path) -> int:
 
 
 def file_digest(path: Path) -> str:
-    """blake2b-128 of a file's content, computed once per (path, size, mtime) in a process: a
-    model's weights are hashed by the reference cache and the merge cache alike, and rereading
-    half a gigabyte for each lookup would cost more than what the caches save."""
-    stat = Path(path).stat()
-    return _content_digest(str(path), stat.st_size, stat.st_mtime_ns)
+    """blake2b-128 of a file's content, computed once per (path, size, mtime, inode): a model's
+    weights are hashed by the reference cache and the merge cache alike, and rereading half a
+    gigabyte for each lookup would cost more than what the caches save. Within a process the
+    answer is kept in memory; for a large file it is also kept on disk (the cache dir's
+    digests/), so that the next process, a sweep's next member say, does not reread it either.
+    The file's size, mtime (ns) and inode are the key, as make's and rsync's quick checks are:
+    rewriting a file, or replacing it by a rename, changes them."""
+    path = Path(path).absolute()
+    stat = path.stat()
+    return _content_digest(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+DIGEST_ON_DISK_BYTES = 32 << 20  # below this, hashing is quicker than the bookkeeping
 
 
 @cache
-def _content_digest(path: str, size: int, mtime_ns: int) -> str:
+def _content_digest(path: str, size: int, mtime_ns: int, inode: int) -> str:
+    key = {"path": path, "size": size, "mtime_ns": mtime_ns, "inode": inode}
+    record = _digest_record(path) if size >= DIGEST_ON_DISK_BYTES else None
+    if record is not None:
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            saved = orjson.loads(record.read_bytes())
+            if {k: saved[k] for k in key} == key:
+                return saved["digest"]
     h = hashlib.blake2b(digest_size=16)
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 24), b""):
             h.update(block)
-    return h.hexdigest()
+    digest = h.hexdigest()
+    if record is not None:
+        with contextlib.suppress(OSError):  # a read-only cache only costs the next rehash
+            write_json({**key, "digest": digest}, record)
+    return digest
+
+
+def _digest_record(path: str) -> Path:
+    from alignkit.paths import cache_dir
+
+    name = hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
+    return cache_dir() / "digests" / f"{name}.json"

@@ -12,13 +12,16 @@ exactly what the cold command does; its exit code is the command's.
 
 Only for jobs that load a model (runner.WARM), on workers that hand out no GPUs: a CUDA driver
 initialised before a fork cannot be used in the child, and a GPU job's seconds of imports are
-small beside its training. The forkserver starts with the first such job, which waits for its
-imports as a cold start would; where it cannot start (not POSIX), jobs start cold.
+small beside its training. A long-running worker starts the forkserver when it starts; one run
+with --exit-when-idle (scripts, tests: often data steps only) starts it with its first such job,
+which then waits for the imports as a cold start would. Where it cannot start (not POSIX), jobs
+start cold.
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -30,6 +33,7 @@ import time
 from collections.abc import Callable
 
 PRELOAD = ["alignkit.jobs.preload"]
+CLI_MODULE = "alignkit.cli"  # what runner.command_line runs with `python -m`
 
 
 def available() -> bool:
@@ -40,6 +44,15 @@ def _context():
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     return ctx
+
+
+def warm_up() -> None:
+    """Start the forkserver now: it imports in the background while a long-running worker
+    waits for its first job, so that job starts warm too."""
+    from multiprocessing import forkserver
+
+    _context()
+    forkserver.ensure_running()
 
 
 def _run_cli(argv: list[str], env: dict[str, str], log_path: str, worker_pid: int) -> None:
@@ -56,8 +69,9 @@ def _run_cli(argv: list[str], env: dict[str, str], log_path: str, worker_pid: in
     # the forkserver ignores Ctrl-C for its own sake; a job takes it as a cold process does
     signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.argv = ["alignkit", *argv]
-    from alignkit.cli import main
-
+    # the job's command line names the CLI as a module (`python -m alignkit.cli`), and so does
+    # this: the job layer runs the CLI as a program, it does not build on it (tests/test_layers)
+    main = importlib.import_module(CLI_MODULE).main
     try:
         main()
     finally:

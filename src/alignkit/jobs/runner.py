@@ -10,8 +10,8 @@ job does exactly what the CLI does. stdout and stderr go to the job's log file.
   get SIGTERM when their worker dies (PR_SET_PDEATHSIG), so a reaped job is not left running.
 - A job that ran before (`jobs resume`, a requeue) continues with `--resume-or-start`.
 - On a worker that hands out no GPUs, a job that loads a model is forked from a warm
-  forkserver that has imported torch, transformers, TRL and the rest once (jobs/forkserver.py,
-  started with the first such job): the same command, without paying its imports per job.
+  forkserver that has imported torch, transformers, TRL and the rest once (jobs/forkserver.py):
+  the same command, without paying its imports per job.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def command_line(job: JobRecord, settings_file: Path) -> list[str]:
     cmd = [
         sys.executable,
         "-m",
-        "alignkit.cli",
+        forkserver.CLI_MODULE,
         *cli_path(job.kind),
         "--config",
         str(settings_file),
@@ -112,6 +112,8 @@ class LocalWorker:
     def run(self) -> None:
         """Work until SIGTERM/SIGINT (or, with exit_when_idle, until the queue is empty)."""
         self.id = self.store.register_worker(backend=self.backend, host=self.host).id
+        if self._forks_at_all() and not self.s.exit_when_idle:
+            forkserver.warm_up()  # it imports while the worker waits for its first job
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._stop)
         # a child's exit wakes the loop at once: the next job starts without a polling delay
@@ -182,13 +184,11 @@ class LocalWorker:
     def _forks(self, job: JobRecord) -> bool:
         """Jobs that load a model fork warm; the data and report commands import no torch, and
         their cold start (~0.5 s) beats waiting for a forkserver's first imports (~7 s)."""
-        return (
-            self.backend == "local"
-            and self.s.warm
-            and not self.s.gpus
-            and COMMANDS[job.kind].makes in WARM
-            and forkserver.available()
-        )
+        return COMMANDS[job.kind].makes in WARM and self._forks_at_all()
+
+    def _forks_at_all(self) -> bool:
+        local = self.backend == "local"
+        return local and self.s.warm and not self.s.gpus and forkserver.available()
 
     def _spawn(self, job: JobRecord, cmd: list[str], env: dict[str, str], log_file):
         """Start the job's command here (the Ray backend submits it to its cluster instead)."""
