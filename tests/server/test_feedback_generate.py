@@ -323,6 +323,22 @@ def test_the_form_queues_a_job_that_a_worker_runs(team, tmp_path):
     assert all(r.prompt.startswith("what comes after the number") for r in got)
 
 
+def test_the_jobs_api_takes_feedback_jobs_from_an_admin_key_only(client, store, tmp_path):
+    """A member key reaches no feedback route, so it may not queue a job that writes into a
+    feedback dataset (or opens a database it names) either."""
+    from tests.server.conftest import assert_error, bearer
+
+    ds = new_dataset(store, {"type": "pairwise"})
+    (tmp_path / "p.txt").write_text("hello there\n")
+    body = {"kind": "feedback:generate", "settings": {
+        "dataset": ds.id, "prompts": str(tmp_path / "p.txt"), "model_a": "tiny-llama"}}  # fmt: skip
+    member = client.post("/api/jobs", json=body, headers=bearer(store, "member", "m"))
+    assert "admin API key" in assert_error(member, 403, "AK-FORBIDDEN")["message"]
+    assert store.list() == []
+    admin = client.post("/api/jobs", json=body, headers=bearer(store, "admin", "a"))
+    assert admin.status_code == 201 and admin.json()["kind"] == "feedback:generate"
+
+
 def test_the_form_is_for_managers_and_needs_its_csrf_token(team, tmp_path):
     ds, _ = team.dataset({"type": "pairwise"}, [])
     c = team.client

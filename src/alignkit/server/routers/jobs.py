@@ -26,8 +26,12 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
 def validated(kind: str, settings: dict, key: KeyRecord, roots: list) -> dict:
     """The settings a job stores: checked by the command's dataclass, and a member's paths
-    held inside the server's roots (403 otherwise)."""
+    held inside the server's roots (403 otherwise). A `feedback:*` job writes into any
+    workspace's feedback dataset (and names the database it opens): an admin key only, as the
+    feedback routes themselves."""
     get_command(kind)
+    if not key.admin and kind.partition(":")[0] == "feedback":
+        raise ForbiddenError(f"{kind} writes feedback datasets: it takes an admin API key")
     try:
         checked = resolved(kind, settings)
     except (TypeError, ValueError) as exc:  # a __post_init__ comparing a str with an int...
