@@ -453,3 +453,37 @@ def test_a_dataset_deleted_takes_its_scores(env, tmp_path):
         conn.execute(fb.DATASETS.delete().where(fb.DATASETS.c.id == did))
     with env.store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(fb.SCORES)).scalar() == 0
+
+
+@pytest.mark.slow
+def test_the_score_button_queues_a_job_that_a_worker_runs(team, tmp_path, any_db_url,
+                                                          monkeypatch):  # fmt: skip
+    """The whole loop as a team runs it: a trained reward model's job, attached on the page,
+    the Score button, a worker that runs the job as its own process (the server's database
+    from the environment, as `alignkit serve` gives its worker), the queue then in its order."""
+    from alignkit.jobs.runner import LocalWorker, WorkerSettings
+    from alignkit.server.feedback import active
+    from tests.train.helpers import make_dataset, tiny_rm_run
+
+    monkeypatch.setenv("ALIGNKIT_DATABASE_URL", any_db_url)
+    rm = tiny_rm_run(make_dataset(tmp_path, n=24), tmp_path / "rm")
+    _completed_rm_job(team.store, rm)
+    ds, ids = team.dataset({"type": "pairwise"}, _records()[:6])
+    c, token = team.client, team.login("boss@x.org")
+    attached = c.post(f"/datasets/{ds.id}/reward-model",
+                      data={"csrf_token": token, "reward_model": str(rm.resolve())})  # fmt: skip
+    assert attached.status_code == 200 and active.NOTICE in attached.text
+    assert c.post(f"/datasets/{ds.id}/score", data={"csrf_token": token}).status_code == 200
+    (job,) = team.store.list(kind="feedback:score")
+    LocalWorker(team.store, WorkerSettings(exit_when_idle=True, poll_s=0.05)).run()
+    done = team.store.get(job.id)
+    assert done.status == "completed", done.error
+    page = c.get(f"/datasets/{ds.id}/manage").text
+    assert 'id="scored-count">6 / 6<' in page and 'data-status="completed"' in page
+    stored = _stored(team.store, str(rm.resolve()))
+    assert sorted(stored) == sorted(ids)
+    team.login("ann@x.org")
+    first = c.get(f"/datasets/{ds.id}/annotate").text
+    assert active.NOTICE in first
+    least = min(ids, key=lambda rid: (stored[rid].uncertainty, ids.index(rid)))
+    assert f"/datasets/{ds.id}/records/{least}" in first  # the least certain pair comes first
