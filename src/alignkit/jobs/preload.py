@@ -1,8 +1,10 @@
 """What the job forkserver (jobs/forkserver.py) imports once, before it forks any job: the CLI
 and the libraries that the registry's commands import when they run. Importing only defines
-modules: nothing here runs a torch op (an OpenMP pool started before a fork hangs the child) or
-touches CUDA. A library that is not installed, or fails to import, is left to the job, which
-then fails as a cold start would, with the same message."""
+modules: nothing here runs a torch op (an OpenMP pool started before a fork hangs the child), a
+polars query (its thread pool likewise; importing starts only its out-of-core cleaner thread
+and jemalloc's background threads, whose fork handlers keep the child sound: 4 threads beside
+the main one, checked in /proc), or touches CUDA. A library that is not installed, or fails to
+import, is left to the job, which then fails as a cold start would, with the same message."""
 
 from __future__ import annotations
 
