@@ -271,3 +271,36 @@ def test_every_page_at_1280_px(page, site, tmp_path):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     look(page, tmp_path, "annotate-done", "#done")
+
+
+def test_empty_pages_say_why_they_are_empty(page, tmp_path):
+    """A new workspace: each page with nothing to show says so, in words."""
+    from alignkit.jobs.store import JobStore
+    from alignkit.server.feedback import auth
+    from alignkit.server.feedback import store as fb
+
+    store = JobStore.open(f"sqlite:///{tmp_path / 'ui.db'}")
+    ws = auth.create_workspace(store.engine, "team")
+    for email, role in (("boss@x.org", "owner"), ("ann@x.org", "annotator")):
+        auth.set_member(store.engine, ws.id, auth.create_user(store.engine, email, PASSWORD).id,
+                        role)  # fmt: skip
+    ds = fb.create_dataset(store.engine, ws.id, "empty", {"type": "pairwise"})
+    try:
+        with serve(store) as url:
+            sign_in(page, url, "boss@x.org")
+            look(page, tmp_path, "empty-home", "main")
+            visit(page, tmp_path, f"{url}/datasets/{ds.id}/manage", "empty-dataset", "#progress")
+            assert "import a file or generate" in page.text_content("#no-records")
+            assert "two or more submitted responses" in page.text_content("#agreement")
+            assert "Conflicting" not in page.text_content("#agreement")  # nothing to compare
+            visit(page, tmp_path, f"{url}/dashboard", "empty-dashboard", "#datasets")
+            assert "No datasets yet" in page.text_content("main")
+            assert page.text_content("#jobs").strip()  # the job list says it has none
+            visit(page, tmp_path, f"{url}/dashboard/pipelines", "empty-pipelines", "main")
+            assert len(page.text_content("main").split()) > 2  # more than the heading
+            page.click("#logout")
+            sign_in(page, url, "ann@x.org")
+            visit(page, tmp_path, f"{url}/datasets/{ds.id}/annotate", "empty-annotate", "#done")
+            assert "No records waiting for you" in page.text_content("#done")  # not "Thank you"
+    finally:
+        store.engine.dispose()
