@@ -241,6 +241,8 @@ def test_every_page_at_1280_px(page, site, tmp_path):
     assert page.locator("#job-table tr[data-job]").count() >= 5
     page.click(f"#dataset-{site['numbers'].id} .browse")
     look(page, tmp_path, "dashboard-records", "#records tr.row")
+    assert page.locator("#records script").count() == 0  # a prompt's script: text, escaped
+    assert "<script>alert(1)</script>" in page.text_content("#records")
     for method in ("rm", "dpo"):
         visit(page, tmp_path, f"{url}/dashboard/quick/{method}?dataset={site['numbers'].id}",
               f"quick-{method}", "#quick-form")  # fmt: skip
@@ -249,6 +251,7 @@ def test_every_page_at_1280_px(page, site, tmp_path):
         "() => Number(document.querySelector('#chart-loss')?.dataset.points) >= 6"
     )  # the metrics stream's points
     look(page, tmp_path, "run", "#chart-loss canvas")
+    assert page.text_content("#status-card h2") == "Status"
     visit(page, tmp_path, f"{url}/dashboard/pipelines", "pipelines", "#pipeline-api-sweep")
 
     # the annotator's pages
