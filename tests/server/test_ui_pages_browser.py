@@ -65,9 +65,11 @@ def look(page, tmp_path: Path, name: str, selector: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-def visit(page, tmp_path: Path, url: str, name: str, selector: str) -> None:
+def visit(page, tmp_path: Path, url: str, name: str, selector: str, status: int = 200) -> None:
     response = page.goto(url)
-    assert response is not None and response.status == 200, (name, response and response.status)
+    assert response is not None and response.status == status, (name, response and response.status)
+    if status != 200:
+        page.problems.clear()  # Chromium logs the page's own 4xx: that one is expected
     look(page, tmp_path, name, selector)
 
 
@@ -222,6 +224,14 @@ def test_every_page_at_1280_px(page, site, tmp_path):
     # generate candidates: the form, then its job on the dataset page
     visit(page, tmp_path, f"{url}/datasets/{ds.id}/generate", "generate", "#generate-form")
     page.select_option("#prompts", site["numbers"].id)
+    page.fill("#temperature", "hot")
+    with page.expect_navigation():
+        page.click("#generate-button")
+    page.problems.clear()  # the form's 422
+    look(page, tmp_path, "generate-error", "#form-error")
+    assert "hot" in page.text_content("#form-error") and page.input_value("#temperature") == "hot"
+    page.fill("#temperature", "0.7")
+    page.select_option("#prompts", site["numbers"].id)
     page.select_option("#model_a", index=0)
     with page.expect_navigation():
         page.click("#generate-button")
@@ -253,6 +263,8 @@ def test_every_page_at_1280_px(page, site, tmp_path):
     look(page, tmp_path, "run", "#chart-loss canvas")
     assert page.text_content("#status-card h2") == "Status"
     visit(page, tmp_path, f"{url}/dashboard/pipelines", "pipelines", "#pipeline-api-sweep")
+
+    visit(page, tmp_path, f"{url}/dashboard/runs/nope", "error-run", ".error", status=404)
 
     # the annotator's pages
     page.click("#logout")
