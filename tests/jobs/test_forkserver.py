@@ -53,7 +53,9 @@ def test_a_forked_command_logs_and_exits_as_the_cold_one(tmp_path):
     ok, log = _forked(tmp_path, ["data", "ingest", "-i", str(src), "-o", str(tmp_path / "o")])
     assert ok.poll() == 0 and "ingested pairs.jsonl" in log
     assert (tmp_path / "o" / "schema_report.json").exists()
-    bad, log = _forked(tmp_path, ["data", "ingest", "-i", str(tmp_path / "none.jsonl"), "-o", "x"])
+    bad, log = _forked(
+        tmp_path, ["data", "ingest", "-i", str(tmp_path / "none.jsonl"), "-o", str(tmp_path / "x")]
+    )
     assert bad.poll() == 2
     assert log.splitlines()[-1].startswith(f"error: input not found: {tmp_path / 'none.jsonl'}")
 

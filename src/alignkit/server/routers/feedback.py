@@ -83,6 +83,7 @@ def list_records(
 ):  # fmt: skip
     return fb.list_records(store.engine, dataset_id, caller.user_id, offset, limit)
 
+
 class RejectedRow(BaseModel):
     row: int
     reason: str
@@ -127,7 +128,6 @@ def import_file(
         rejected=[RejectedRow(row=r.row, reason=r.reason) for r in got.rejected],
         notes=got.notes,
     )  # fmt: skip
-
 
 
 @router.get(
