@@ -92,3 +92,15 @@ def test_worker_warm_and_cold_give_the_same_records(tmp_path, mode):
     forked = [line for line in out.splitlines() if "forked warm" in line]
     assert len(forked) == (2 if mode == "--warm" else 0), out
     assert not any(ingest.id in line for line in forked)
+
+
+def test_every_command_that_loads_a_model_forks_warm():
+    from typing import get_args
+
+    from alignkit.commands import COMMANDS, Makes
+    from alignkit.jobs.runner import WARM
+
+    assert set(WARM) <= set(get_args(Makes))
+    # the data and report commands import no torch; every other command loads a model
+    cold = {"dataset", "summary", "report"}
+    assert {c.makes for c in COMMANDS.values()} - cold == set(WARM)

@@ -38,7 +38,9 @@ from alignkit.paths import data_dir
 
 log = logging.getLogger("alignkit.jobs")
 _PR_SET_PDEATHSIG = 1
-WARM = ("reward_model", "policy", "evaluation")  # what the commands make: see _forks
+# what the commands that load a model make (feedback:generate writes records, feedback:score
+# scores): see _forks
+WARM = ("reward_model", "policy", "evaluation", "records", "scores")
 
 
 @dataclass
