@@ -104,3 +104,24 @@ def test_every_command_that_loads_a_model_forks_warm():
     # the data and report commands import no torch; every other command loads a model
     cold = {"dataset", "summary", "report"}
     assert {c.makes for c in COMMANDS.values()} - cold == set(WARM)
+
+
+def test_a_forkserver_that_cannot_fork_starts_the_job_cold(tmp_path, monkeypatch, caplog):
+    from alignkit.jobs.runner import LocalWorker, WorkerSettings
+    from alignkit.jobs.store import JobStore
+    from alignkit.train.rm import RMSettings
+
+    class Broken(forkserver.ForkedJob):
+        def __init__(self, *_args, **_kwargs):
+            raise RuntimeError("no forkserver here")
+
+    monkeypatch.setattr(forkserver, "ForkedJob", Broken)
+    data = make_dataset(tmp_path, n=20)
+    job = submit(
+        RMSettings(base_model="tiny-bert", dataset_dir=data, output_dir=tmp_path / "rm",
+                   max_steps=2, batch_size=2, max_length=32)
+    )  # fmt: skip
+    store = JobStore.open()
+    LocalWorker(store, WorkerSettings(exit_when_idle=True, heartbeat_s=0.3)).run()
+    assert (job.record.status, job.record.exit_code) == ("completed", 0)
+    assert "starting it cold" in caplog.text

@@ -7,7 +7,8 @@ job does exactly what the CLI does. stdout and stderr go to the job's log file.
 - Cancel: SIGTERM (a training run saves a checkpoint and stops), SIGKILL after a grace period.
 - The worker heartbeats its jobs; a job whose worker went silent (kill -9, a reboot) is reaped
   by the next worker: failed "worker lost", or requeued when it asked for that. Job processes
-  get SIGTERM when their worker dies (PR_SET_PDEATHSIG), so a reaped job is not left running.
+  get SIGTERM when their worker dies (PR_SET_PDEATHSIG; a forked one watches its worker), so a
+  reaped job is not left running.
 - A job that ran before (`jobs resume`, a requeue) continues with `--resume-or-start`.
 - On a worker that hands out no GPUs, a job that loads a model is forked from a warm
   forkserver that has imported torch, transformers, TRL and the rest once (jobs/forkserver.py):
@@ -195,8 +196,11 @@ class LocalWorker:
     def _spawn(self, job: JobRecord, cmd: list[str], env: dict[str, str], log_file):
         """Start the job's command here (the Ray backend submits it to its cluster instead)."""
         if self._forks(job):
-            # cmd is [python, -m, alignkit.cli, *argv]: the child runs alignkit.cli with argv
-            return forkserver.ForkedJob(cmd[3:], env, log_file.name, on_exit=self._wake.set)
+            try:
+                # cmd is [python, -m, alignkit.cli, *argv]: the child runs alignkit.cli with argv
+                return forkserver.ForkedJob(cmd[3:], env, log_file.name, on_exit=self._wake.set)
+            except Exception as exc:  # noqa: BLE001 - a forkserver that cannot fork: start cold
+                log.warning("job %s: the forkserver failed (%s); starting it cold", job.id, exc)
         return subprocess.Popen(
             cmd,
             stdout=log_file,
